@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from a clean clone: restores what the tests need, builds in Release,
+# runs every test project, and ends with one "N passed, M failed" line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet restore Lockstep.slnx || exit 1
+dotnet build Lockstep.slnx -c Release --no-restore -warnaserror || exit 1
+
+log=$(mktemp)
+dotnet test Lockstep.slnx -c Release --no-build --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# dotnet test prints one summary per test assembly; add them up into the closing line CI reads.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,24 @@
+namespace Lockstep.Cli;
+
+/// <summary>The <c>lockstep</c> command: one verb per job (statetest now; node, devnet, bench to come).</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        Console.Error.WriteLine($"lockstep: unknown command '{args[0]}'");
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+
+    private const string Usage = """
+        usage: lockstep <command> [options]
+
+        commands:
+          statetest PATH... [--fork Cancun]   run Ethereum GeneralStateTests files or folders
+        """;
+}
