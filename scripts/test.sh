@@ -5,6 +5,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Node tools (solc-js, anvil, cast, ethers) into tools/node_modules, exactly as locked.
+(cd tools && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+# Committed contract artifacts must match their sources.
+node tools/compile-contracts.js --check || exit 1
+
 dotnet restore Lockstep.slnx || exit 1
 dotnet build Lockstep.slnx -c Release --no-restore -warnaserror || exit 1
 
