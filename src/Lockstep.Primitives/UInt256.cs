@@ -2,6 +2,9 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+[assembly: InternalsVisibleTo("Lockstep.Primitives.Tests")]
 
 namespace Lockstep.Primitives;
 
@@ -131,6 +134,7 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
 
     // ---- arithmetic (wrapping) --------------------------------------------------------
 
+    /// <summary>a + b mod 2^256.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static UInt256 Add(in UInt256 a, in UInt256 b)
     {
@@ -149,6 +153,7 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         return r;
     }
 
+    /// <summary>a - b mod 2^256.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static UInt256 Subtract(in UInt256 a, in UInt256 b)
     {
@@ -159,61 +164,349 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         return new UInt256(r0, r1, r2, r3);
     }
 
-    /// <summary>Schoolbook multiplication keeping the low 256 bits.</summary>
+    /// <summary>Subtracts and reports whether b &gt; a (the result wrapped).</summary>
+    public static UInt256 SubtractUnderflow(in UInt256 a, in UInt256 b, out bool underflow)
+    {
+        underflow = LessThan(a, b);
+        return Subtract(a, b);
+    }
+
+    /// <summary>hi:lo = x * y + addend + carry; cannot overflow 128 bits ((2^64-1)^2 + 2(2^64-1) = 2^128 - 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MulAdd(ulong x, ulong y, ulong addend, ulong carry, out ulong lo)
+    {
+        ulong hi = Math.BigMul(x, y, out ulong l);
+        l += addend; hi += l < addend ? 1UL : 0;
+        l += carry; hi += l < carry ? 1UL : 0;
+        lo = l;
+        return hi;
+    }
+
+    /// <summary>Schoolbook multiplication keeping the low 256 bits (the ten partial products that reach them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static UInt256 Multiply(in UInt256 a, in UInt256 b)
     {
-        if (a.FitsInUlong && b.FitsInUlong)
+        ulong a0 = a.U0, a1 = a.U1, a2 = a.U2, a3 = a.U3;
+        ulong b0 = b.U0, b1 = b.U1, b2 = b.U2, b3 = b.U3;
+        if ((a1 | a2 | a3 | b1 | b2 | b3) == 0)
         {
-            ulong hi = Math.BigMul(a.U0, b.U0, out ulong lo);
-            return new UInt256(lo, hi, 0, 0);
+            ulong h = Math.BigMul(a0, b0, out ulong l);
+            return new UInt256(l, h, 0, 0);
         }
-        Span<ulong> x = [a.U0, a.U1, a.U2, a.U3];
-        Span<ulong> y = [b.U0, b.U1, b.U2, b.U3];
-        Span<ulong> r = [0, 0, 0, 0];
-        for (int i = 0; i < 4; i++)
-        {
-            if (x[i] == 0) continue;
-            ulong carry = 0;
-            for (int j = 0; i + j < 4; j++)
-            {
-                ulong hi = Math.BigMul(x[i], y[j], out ulong lo);
-                ulong s = r[i + j] + lo; if (s < lo) hi++;
-                s += carry; if (s < carry) hi++;
-                r[i + j] = s;
-                carry = hi;
-            }
-        }
-        return new UInt256(r[0], r[1], r[2], r[3]);
+        // row a0 * b
+        ulong c = Math.BigMul(a0, b0, out ulong r0);
+        c = MulAdd(a0, b1, c, 0, out ulong r1);
+        c = MulAdd(a0, b2, c, 0, out ulong r2);
+        ulong r3 = a0 * b3 + c;
+        // row a1 * b, one limb up
+        c = MulAdd(a1, b0, r1, 0, out r1);
+        c = MulAdd(a1, b1, r2, c, out r2);
+        r3 += a1 * b2 + c;
+        // row a2 * b, two limbs up
+        c = MulAdd(a2, b0, r2, 0, out r2);
+        r3 += a2 * b1 + c;
+        // row a3 * b
+        r3 += a3 * b0;
+        return new UInt256(r0, r1, r2, r3);
     }
 
-    /// <summary>Unsigned division; division by zero gives zero as in the EVM.</summary>
+    /// <summary>The full 512-bit product of <paramref name="a"/> and <paramref name="b"/> into 8 limbs, least significant first.</summary>
+    public static void MultiplyFull(in UInt256 a, in UInt256 b, Span<ulong> product)
+    {
+        if (product.Length < 8) throw new ArgumentException("needs 8 limbs", nameof(product));
+        ulong a0 = a.U0, a1 = a.U1, a2 = a.U2, a3 = a.U3;
+        ulong b0 = b.U0, b1 = b.U1, b2 = b.U2, b3 = b.U3;
+        ulong c, p1, p2, p3, p4, p5, p6;
+        c = Math.BigMul(a0, b0, out product[0]);
+        c = MulAdd(a0, b1, c, 0, out p1);
+        c = MulAdd(a0, b2, c, 0, out p2);
+        p4 = MulAdd(a0, b3, c, 0, out p3);
+
+        c = MulAdd(a1, b0, p1, 0, out p1);
+        c = MulAdd(a1, b1, p2, c, out p2);
+        c = MulAdd(a1, b2, p3, c, out p3);
+        p5 = MulAdd(a1, b3, p4, c, out p4);
+
+        c = MulAdd(a2, b0, p2, 0, out p2);
+        c = MulAdd(a2, b1, p3, c, out p3);
+        c = MulAdd(a2, b2, p4, c, out p4);
+        p6 = MulAdd(a2, b3, p5, c, out p5);
+
+        c = MulAdd(a3, b0, p3, 0, out p3);
+        c = MulAdd(a3, b1, p4, c, out p4);
+        c = MulAdd(a3, b2, p5, c, out p5);
+        product[7] = MulAdd(a3, b3, p6, c, out p6);
+        product[1] = p1; product[2] = p2; product[3] = p3; product[4] = p4; product[5] = p5; product[6] = p6;
+    }
+
+    /// <summary>Unsigned division; division by zero gives zero as in the EVM (Yellow Paper, DIV).</summary>
     public static UInt256 Divide(in UInt256 a, in UInt256 b)
     {
-        if (b.IsZero) return Zero;
-        if (a.FitsInUlong && b.FitsInUlong) return new UInt256(a.U0 / b.U0);
-        if (a < b) return Zero;
-        return FromBigInteger(a.ToBigInteger() / b.ToBigInteger());
+        if ((a.U1 | a.U2 | a.U3 | b.U1 | b.U2 | b.U3) == 0) return b.U0 == 0 ? Zero : new UInt256(a.U0 / b.U0);
+        DivRem(a, b, out UInt256 q, out _);
+        return q;
     }
 
-    /// <summary>Unsigned remainder; modulo zero gives zero as in the EVM.</summary>
+    /// <summary>Unsigned remainder; modulo zero gives zero as in the EVM (Yellow Paper, MOD).</summary>
     public static UInt256 Mod(in UInt256 a, in UInt256 b)
     {
-        if (b.IsZero) return Zero;
-        if (a.FitsInUlong && b.FitsInUlong) return new UInt256(a.U0 % b.U0);
-        if (a < b) return a;
-        return FromBigInteger(a.ToBigInteger() % b.ToBigInteger());
+        if ((a.U1 | a.U2 | a.U3 | b.U1 | b.U2 | b.U3) == 0) return b.U0 == 0 ? Zero : new UInt256(a.U0 % b.U0);
+        DivRem(a, b, out _, out UInt256 r);
+        return r;
     }
 
-    /// <summary>Signed division (two's complement), truncating toward zero; -2^255 / -1 = -2^255.</summary>
+    /// <summary>
+    /// Quotient and remainder of <paramref name="a"/> / <paramref name="b"/>; both are zero when <paramref name="b"/> is zero
+    /// (the EVM's DIV and MOD convention). Allocation-free: a one-limb divisor uses a chain of 2-by-1 divisions
+    /// by a precomputed reciprocal, a wider one Knuth's algorithm D (TAOCP vol. 2, 4.3.1).
+    /// </summary>
+    [SkipLocalsInit]
+    public static void DivRem(in UInt256 a, in UInt256 b, out UInt256 quotient, out UInt256 remainder)
+    {
+        if (b.IsZero) { quotient = Zero; remainder = Zero; return; }
+        if (LessThan(a, b)) { quotient = Zero; remainder = a; return; }
+        if ((b.U1 | b.U2 | b.U3) == 0)
+        {
+            if ((a.U1 | a.U2 | a.U3) == 0)
+            {
+                quotient = new UInt256(a.U0 / b.U0);
+                remainder = new UInt256(a.U0 % b.U0);
+                return;
+            }
+            quotient = DivRemByLimb(a, b.U0, out ulong rem);
+            remainder = new UInt256(rem);
+            return;
+        }
+
+        Span<ulong> u = stackalloc ulong[4];
+        Span<ulong> v = stackalloc ulong[4];
+        u[0] = a.U0; u[1] = a.U1; u[2] = a.U2; u[3] = a.U3;
+        v[0] = b.U0; v[1] = b.U1; v[2] = b.U2; v[3] = b.U3;
+        Span<ulong> q = stackalloc ulong[4];
+        Span<ulong> r = stackalloc ulong[4];
+        q.Clear();
+        r.Clear();
+        DivRemLimbs(u[..LimbCount(a)], v[..LimbCount(b)], q, r);
+        quotient = new UInt256(q[0], q[1], q[2], q[3]);
+        remainder = new UInt256(r[0], r[1], r[2], r[3]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LimbCount(in UInt256 x) => x.U3 != 0 ? 4 : x.U2 != 0 ? 3 : x.U1 != 0 ? 2 : x.U0 != 0 ? 1 : 0;
+
+    /// <summary>Divides by a single nonzero limb: normalize the divisor, then four 2-by-1 steps with one reciprocal.</summary>
+    private static UInt256 DivRemByLimb(in UInt256 a, ulong d, out ulong remainder)
+    {
+        int s = BitOperations.LeadingZeroCount(d);
+        d <<= s;
+        ulong reciprocal = Reciprocal2By1(d);
+        // a << s spread over five limbs; (x >> 1) >> (63 - s) is x >> (64 - s) that also works for s = 0.
+        ulong n4 = (a.U3 >> 1) >> (63 - s);
+        ulong n3 = (a.U3 << s) | ((a.U2 >> 1) >> (63 - s));
+        ulong n2 = (a.U2 << s) | ((a.U1 >> 1) >> (63 - s));
+        ulong n1 = (a.U1 << s) | ((a.U0 >> 1) >> (63 - s));
+        ulong n0 = a.U0 << s;
+        ulong q3 = Div2By1(n4, n3, d, reciprocal, out ulong r);
+        ulong q2 = Div2By1(r, n2, d, reciprocal, out r);
+        ulong q1 = Div2By1(r, n1, d, reciprocal, out r);
+        ulong q0 = Div2By1(r, n0, d, reciprocal, out r);
+        remainder = r >> s;
+        return new UInt256(q0, q1, q2, q3);
+    }
+
+    /// <summary>
+    /// Divides the little-endian limbs <paramref name="u"/> by <paramref name="v"/> (no leading zero limb, length 1..4,
+    /// not longer than <paramref name="u"/>, which is at most 8 limbs). Writes u.Length - v.Length + 1 quotient limbs and
+    /// v.Length remainder limbs.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void DivRemLimbs(ReadOnlySpan<ulong> u, ReadOnlySpan<ulong> v, Span<ulong> quotient, Span<ulong> remainder)
+    {
+        int m = u.Length, n = v.Length;
+        // D1: normalize so the divisor's top bit is set; the dividend gains a limb.
+        int s = BitOperations.LeadingZeroCount(v[n - 1]);
+        Span<ulong> un = stackalloc ulong[m + 1];
+        Span<ulong> vn = stackalloc ulong[n];
+        for (int i = n - 1; i > 0; i--) vn[i] = (v[i] << s) | ((v[i - 1] >> 1) >> (63 - s));
+        vn[0] = v[0] << s;
+        un[m] = (u[m - 1] >> 1) >> (63 - s);
+        for (int i = m - 1; i > 0; i--) un[i] = (u[i] << s) | ((u[i - 1] >> 1) >> (63 - s));
+        un[0] = u[0] << s;
+
+        if (n == 1)
+        {
+            ulong d = vn[0], reciprocal = Reciprocal2By1(d), r = un[m];
+            for (int j = m - 1; j >= 0; j--) quotient[j] = Div2By1(r, un[j], d, reciprocal, out r);
+            remainder[0] = r >> s;
+            return;
+        }
+
+        KnuthDivide(un, vn, quotient);
+        // D8: unnormalize the remainder left in un[0..n).
+        for (int i = 0; i < n - 1; i++) remainder[i] = (un[i] >> s) | ((un[i + 1] << 1) << (63 - s));
+        remainder[n - 1] = un[n - 1] >> s;
+    }
+
+    /// <summary>
+    /// Knuth's algorithm D, steps D2-D7, on a normalized divisor <paramref name="d"/> (top bit set, at least two limbs).
+    /// <paramref name="u"/> (one limb longer than the dividend) is replaced by the normalized remainder.
+    /// </summary>
+    private static void KnuthDivide(Span<ulong> u, ReadOnlySpan<ulong> d, Span<ulong> q)
+    {
+        int n = d.Length, m = u.Length - 1 - n;
+        ulong dHi = d[n - 1], dNext = d[n - 2];
+        ulong reciprocal = Reciprocal2By1(dHi);
+        for (int j = m; j >= 0; j--)
+        {
+            // D3: estimate qhat from the top two limbs, then refine with the next divisor limb so that qhat is at most
+            // one too large. u[j+n] <= dHi always holds because the running remainder is below d.
+            ulong u2 = u[j + n], u1 = u[j + n - 1], u0 = u[j + n - 2];
+            ulong qhat, rhat;
+            bool rhatOverflow;
+            if (u2 < dHi)
+            {
+                qhat = Div2By1(u2, u1, dHi, reciprocal, out rhat);
+                rhatOverflow = false;
+            }
+            else
+            {
+                // u2 == dHi: the 2-by-1 quotient would not fit, Knuth caps qhat at b - 1; rhat = u1 + dHi.
+                qhat = ulong.MaxValue;
+                rhat = u1 + dHi;
+                rhatOverflow = rhat < u1;
+            }
+            if (!rhatOverflow)
+            {
+                ulong pHi = Math.BigMul(qhat, dNext, out ulong pLo);
+                while (pHi > rhat || (pHi == rhat && pLo > u0))
+                {
+                    qhat--;
+                    ulong before = rhat;
+                    rhat += dHi;
+                    if (rhat < before) break; // rhat >= b: the test can no longer succeed
+                    if (pLo < dNext) pHi--;
+                    pLo -= dNext;
+                }
+            }
+
+            // D4: u[j..j+n] -= qhat * d.
+            ulong carry = 0;
+            for (int i = 0; i < n; i++)
+            {
+                ulong pHi = Math.BigMul(qhat, d[i], out ulong pLo);
+                pLo += carry; pHi += pLo < carry ? 1UL : 0;
+                ulong t = u[i + j];
+                u[i + j] = t - pLo;
+                carry = pHi + (t < pLo ? 1UL : 0);
+            }
+            ulong top = u[j + n];
+            u[j + n] = top - carry;
+
+            // D5/D6: the estimate was one too large (probability about 2/b): add d back.
+            if (top < carry)
+            {
+                qhat--;
+                ulong c = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    ulong s = u[i + j] + d[i];
+                    ulong c1 = s < d[i] ? 1UL : 0;
+                    s += c;
+                    c1 |= s < c ? 1UL : 0;
+                    u[i + j] = s;
+                    c = c1;
+                }
+                u[j + n] += c;
+            }
+            q[j] = qhat;
+        }
+    }
+
+    /// <summary>
+    /// The reciprocal floor((2^128 - 1) / d) - 2^64 of a normalized divisor (top bit set), as used by
+    /// Möller and Granlund, "Improved division by invariant integers" (IEEE Trans. Computers, 2011).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Reciprocal2By1(ulong d) => DivRem128By64(~d, ulong.MaxValue, d, out _);
+
+    /// <summary>
+    /// (u1:u0) / d for a normalized d and u1 &lt; d, using the precomputed <paramref name="reciprocal"/>
+    /// (Möller-Granlund, algorithm 4): two multiplications and at most two corrections instead of a hardware divide.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Div2By1(ulong u1, ulong u0, ulong d, ulong reciprocal, out ulong remainder)
+    {
+        ulong q1 = Math.BigMul(reciprocal, u1, out ulong q0);
+        q0 += u0;
+        q1 += u1 + (q0 < u0 ? 1UL : 0) + 1;
+        ulong r = u0 - q1 * d;
+        if (r > q0) { q1--; r += d; }
+        if (r >= d) { q1++; r -= d; }
+        remainder = r;
+        return q1;
+    }
+
+    /// <summary>(hi:lo) / d for hi &lt; d: the x64 DIV instruction when available, else a portable long division.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong DivRem128By64(ulong hi, ulong lo, ulong d, out ulong remainder)
+    {
+#pragma warning disable SYSLIB5004 // X86Base.X64.DivRem is marked for evaluation; it is exactly the DIV instruction we want.
+        if (X86Base.X64.IsSupported)
+        {
+            (ulong q, ulong r) = X86Base.X64.DivRem(lo, hi, d);
+            remainder = r;
+            return q;
+        }
+#pragma warning restore SYSLIB5004
+        return DivRem128By64Portable(hi, lo, d, out remainder);
+    }
+
+    /// <summary>
+    /// (hi:lo) / d for hi &lt; d by two 64/32-digit steps with Knuth's quotient correction
+    /// (the "divlu" scheme of Hacker's Delight, 2nd ed., section 9-4).
+    /// </summary>
+    internal static ulong DivRem128By64Portable(ulong hi, ulong lo, ulong d, out ulong remainder)
+    {
+        const ulong b = 1UL << 32;
+        int s = BitOperations.LeadingZeroCount(d);
+        d <<= s;
+        ulong dHi = d >> 32, dLo = d & 0xFFFF_FFFF;
+        ulong n32 = (hi << s) | ((lo >> 1) >> (63 - s));
+        ulong n10 = lo << s;
+        ulong n1 = n10 >> 32, n0 = n10 & 0xFFFF_FFFF;
+
+        ulong q1 = n32 / dHi, rhat = n32 - q1 * dHi;
+        while (q1 >= b || q1 * dLo > (rhat << 32) + n1)
+        {
+            q1--;
+            rhat += dHi;
+            if (rhat >= b) break;
+        }
+        ulong n21 = (n32 << 32) + n1 - q1 * d; // exact modulo 2^64, and the true value is below d
+
+        ulong q0 = n21 / dHi;
+        rhat = n21 - q0 * dHi;
+        while (q0 >= b || q0 * dLo > (rhat << 32) + n0)
+        {
+            q0--;
+            rhat += dHi;
+            if (rhat >= b) break;
+        }
+        remainder = ((n21 << 32) + n0 - q0 * d) >> s;
+        return (q1 << 32) + q0;
+    }
+
+    /// <summary>Signed division (two's complement), truncating toward zero; -2^255 / -1 = -2^255 (Yellow Paper, SDIV).</summary>
     public static UInt256 SignedDivide(in UInt256 a, in UInt256 b)
     {
         if (b.IsZero) return Zero;
         bool na = a.IsNegative, nb = b.IsNegative;
+        // |-2^255| wraps to 2^255 as an unsigned value, so the one overflowing case falls out: 2^255 / 1 = -2^255.
         UInt256 q = Divide(na ? Negate(a) : a, nb ? Negate(b) : b);
         return na != nb ? Negate(q) : q;
     }
 
-    /// <summary>Signed remainder; the result takes the sign of the dividend.</summary>
+    /// <summary>Signed remainder; the result takes the sign of the dividend (Yellow Paper, SMOD).</summary>
     public static UInt256 SignedMod(in UInt256 a, in UInt256 b)
     {
         if (b.IsZero) return Zero;
@@ -222,23 +515,61 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         return na ? Negate(r) : r;
     }
 
-    /// <summary>(a + b) mod m computed without 256-bit overflow; m = 0 gives 0.</summary>
+    /// <summary>(a + b) mod m over the true 257-bit sum; m = 0 gives 0 (Yellow Paper, ADDMOD).</summary>
+    [SkipLocalsInit]
     public static UInt256 AddMod(in UInt256 a, in UInt256 b, in UInt256 m)
     {
         if (m.IsZero) return Zero;
-        return FromBigInteger((a.ToBigInteger() + b.ToBigInteger()) % m.ToBigInteger());
+        UInt256 sum = Add(a, b);
+        bool carry = LessThan(sum, a);
+        if (LessThan(a, m) && LessThan(b, m))
+        {
+            // a + b < 2m, so one conditional subtraction reduces it; when the sum carried out, the wrapped
+            // difference is still the right 256-bit value because the true result is below m.
+            return carry || !LessThan(sum, m) ? Subtract(sum, m) : sum;
+        }
+        if (!carry) return Mod(sum, m);
+        Span<ulong> u = stackalloc ulong[5];
+        u[0] = sum.U0; u[1] = sum.U1; u[2] = sum.U2; u[3] = sum.U3; u[4] = 1;
+        return ReduceLimbs(u, m);
     }
 
-    /// <summary>(a * b) mod m with the full 512-bit product; m = 0 gives 0.</summary>
+    /// <summary>(a * b) mod m over the full 512-bit product; m = 0 gives 0 (Yellow Paper, MULMOD).</summary>
+    [SkipLocalsInit]
     public static UInt256 MulMod(in UInt256 a, in UInt256 b, in UInt256 m)
     {
         if (m.IsZero) return Zero;
-        return FromBigInteger(a.ToBigInteger() * b.ToBigInteger() % m.ToBigInteger());
+        if ((a.U1 | a.U2 | a.U3 | b.U1 | b.U2 | b.U3) == 0)
+        {
+            ulong hi = Math.BigMul(a.U0, b.U0, out ulong lo);
+            return Mod(new UInt256(lo, hi, 0, 0), m);
+        }
+        Span<ulong> p = stackalloc ulong[8];
+        MultiplyFull(a, b, p);
+        int len = 8;
+        while (len > 0 && p[len - 1] == 0) len--;
+        if (len <= 4) return Mod(new UInt256(p[0], p[1], p[2], p[3]), m);
+        return ReduceLimbs(p[..len], m);
     }
 
-    /// <summary>a^e mod 2^256 by square-and-multiply.</summary>
+    /// <summary>u mod m for a nonzero m and a dividend of 5..8 limbs whose top limb is nonzero.</summary>
+    [SkipLocalsInit]
+    private static UInt256 ReduceLimbs(ReadOnlySpan<ulong> u, in UInt256 m)
+    {
+        Span<ulong> v = stackalloc ulong[4];
+        v[0] = m.U0; v[1] = m.U1; v[2] = m.U2; v[3] = m.U3;
+        Span<ulong> q = stackalloc ulong[8];
+        Span<ulong> r = stackalloc ulong[4];
+        r.Clear();
+        DivRemLimbs(u, v[..LimbCount(m)], q, r);
+        return new UInt256(r[0], r[1], r[2], r[3]);
+    }
+
+    /// <summary>a^e mod 2^256 by right-to-left square-and-multiply (Yellow Paper, EXP).</summary>
     public static UInt256 Exp(in UInt256 a, in UInt256 e)
     {
+        if (e.IsZero) return One;
+        if ((a.U1 | a.U2 | a.U3) == 0 && a.U0 <= 1) return a; // 0^e = 0 and 1^e = 1 for e > 0
         UInt256 result = One, b = a;
         int bits = e.BitLength;
         for (int i = 0; i < bits; i++)
@@ -253,11 +584,12 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
     public static UInt256 SignExtend(in UInt256 byteIndex, in UInt256 x)
     {
         if (!byteIndex.FitsInUlong || byteIndex.U0 >= 31) return x;
-        int bit = (int)byteIndex.U0 * 8 + 7;
-        UInt256 mask = (One << (bit + 1)) - One; // bits 0..bit
-        return x.Bit(bit) ? (x | ~mask) : (x & mask);
+        // Move byte b to the top, then shift it back arithmetically so its high bit fills everything above it.
+        int shift = 248 - 8 * (int)byteIndex.U0;
+        return ShiftRightArithmetic(ShiftLeft(x, shift), shift);
     }
 
+    /// <summary>Two's complement negation, 0 - a mod 2^256.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static UInt256 Negate(in UInt256 a) => Subtract(Zero, a);
 
@@ -280,45 +612,57 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
     }
 
     // ---- shifts -----------------------------------------------------------------------
+    // (x >> 1) >> (63 - s) stands for x >> (64 - s): C# masks shift counts to 6 bits, so x >> 64 would be x, not 0.
 
+    /// <summary>Logical left shift; n &gt;= 256 gives zero, a negative n shifts right.</summary>
     public static UInt256 ShiftLeft(in UInt256 a, int n)
     {
         if (n <= 0) return n == 0 ? a : ShiftRight(a, -n);
         if (n >= 256) return Zero;
-        int limbs = n >> 6, bits = n & 63;
-        Span<ulong> src = [a.U0, a.U1, a.U2, a.U3];
-        Span<ulong> r = [0, 0, 0, 0];
-        for (int i = 3; i >= limbs; i--)
+        int s = n & 63;
+        ulong a0 = a.U0, a1 = a.U1, a2 = a.U2, a3 = a.U3;
+        switch (n >> 6)
         {
-            ulong v = src[i - limbs] << bits;
-            if (bits != 0 && i - limbs - 1 >= 0) v |= src[i - limbs - 1] >> (64 - bits);
-            r[i] = v;
+            case 0:
+                return new UInt256(a0 << s, (a1 << s) | ((a0 >> 1) >> (63 - s)),
+                    (a2 << s) | ((a1 >> 1) >> (63 - s)), (a3 << s) | ((a2 >> 1) >> (63 - s)));
+            case 1:
+                return new UInt256(0, a0 << s, (a1 << s) | ((a0 >> 1) >> (63 - s)), (a2 << s) | ((a1 >> 1) >> (63 - s)));
+            case 2:
+                return new UInt256(0, 0, a0 << s, (a1 << s) | ((a0 >> 1) >> (63 - s)));
+            default:
+                return new UInt256(0, 0, 0, a0 << s);
         }
-        return new UInt256(r[0], r[1], r[2], r[3]);
     }
 
+    /// <summary>Logical right shift; n &gt;= 256 gives zero, a negative n shifts left.</summary>
     public static UInt256 ShiftRight(in UInt256 a, int n)
     {
         if (n <= 0) return n == 0 ? a : ShiftLeft(a, -n);
         if (n >= 256) return Zero;
-        int limbs = n >> 6, bits = n & 63;
-        Span<ulong> src = [a.U0, a.U1, a.U2, a.U3];
-        Span<ulong> r = [0, 0, 0, 0];
-        for (int i = 0; i + limbs < 4; i++)
+        int s = n & 63;
+        ulong a0 = a.U0, a1 = a.U1, a2 = a.U2, a3 = a.U3;
+        switch (n >> 6)
         {
-            ulong v = src[i + limbs] >> bits;
-            if (bits != 0 && i + limbs + 1 < 4) v |= src[i + limbs + 1] << (64 - bits);
-            r[i] = v;
+            case 0:
+                return new UInt256((a0 >> s) | ((a1 << 1) << (63 - s)), (a1 >> s) | ((a2 << 1) << (63 - s)),
+                    (a2 >> s) | ((a3 << 1) << (63 - s)), a3 >> s);
+            case 1:
+                return new UInt256((a1 >> s) | ((a2 << 1) << (63 - s)), (a2 >> s) | ((a3 << 1) << (63 - s)), a3 >> s, 0);
+            case 2:
+                return new UInt256((a2 >> s) | ((a3 << 1) << (63 - s)), a3 >> s, 0, 0);
+            default:
+                return new UInt256(a3 >> s, 0, 0, 0);
         }
-        return new UInt256(r[0], r[1], r[2], r[3]);
     }
 
-    /// <summary>Arithmetic (sign-filling) right shift.</summary>
+    /// <summary>Arithmetic (sign-filling) right shift, the EVM's SAR (EIP-145); n &gt;= 256 gives 0 or all ones.</summary>
     public static UInt256 ShiftRightArithmetic(in UInt256 a, int n)
     {
         if (!a.IsNegative) return ShiftRight(a, n);
         if (n >= 256) return MaxValue;
-        return ShiftRight(a, n) | ~ShiftRight(MaxValue, n);
+        // For negative a, sar(a, n) = ~(~a >> n): the complement's zero high bits become the ones filled in.
+        return ~ShiftRight(~a, n);
     }
 
     // ---- comparison -------------------------------------------------------------------
