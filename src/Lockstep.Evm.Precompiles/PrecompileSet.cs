@@ -2,10 +2,31 @@ using Lockstep.Primitives;
 
 namespace Lockstep.Evm.Precompiles;
 
-/// <summary>The precompiles active under Cancun rules, by address (0x01 to 0x0a).</summary>
+/// <summary>
+/// The precompiles active under Cancun rules, by address (0x01 to 0x0a):
+/// 0x01 <see cref="EcRecoverPrecompile"/>, 0x02 <see cref="Sha256Precompile"/>, 0x03 <see cref="Ripemd160Precompile"/>,
+/// 0x04 <see cref="IdentityPrecompile"/>, 0x05 <see cref="ModExpPrecompile"/>, 0x06 <see cref="Bn256AddPrecompile"/>,
+/// 0x07 <see cref="Bn256ScalarMulPrecompile"/>, 0x08 <see cref="Bn256PairingPrecompile"/>, 0x09 <see cref="Blake2FPrecompile"/>.
+/// 0x0a (EIP-4844 point evaluation) is NOT implemented: it needs BLS12-381 pairings and the KZG trusted setup,
+/// which nothing in this repository provides yet. It is deliberately left unregistered, so <see cref="TryGet"/> is
+/// false for it while <see cref="IsPrecompileAddress"/> is true (it is still warm under EIP-2929).
+/// </summary>
 public static class PrecompileSet
 {
     private static readonly IPrecompile?[] ByNumber = new IPrecompile?[11];
+
+    static PrecompileSet()
+    {
+        Register(0x01, EcRecoverPrecompile.Instance);
+        Register(0x02, Sha256Precompile.Instance);
+        Register(0x03, Ripemd160Precompile.Instance);
+        Register(0x04, IdentityPrecompile.Instance);
+        Register(0x05, ModExpPrecompile.Instance);
+        Register(0x06, Bn256AddPrecompile.Instance);
+        Register(0x07, Bn256ScalarMulPrecompile.Instance);
+        Register(0x08, Bn256PairingPrecompile.Instance);
+        Register(0x09, Blake2FPrecompile.Instance);
+    }
 
     /// <summary>Addresses that are precompiles (they start warm under EIP-2929).</summary>
     public static IReadOnlyList<Address> Addresses { get; } = Enumerable.Range(1, 10).Select(i => Address.FromNumber((uint)i)).ToArray();
@@ -29,6 +50,6 @@ public static class PrecompileSet
         return n.FitsInUlong && n.U0 >= 1 && n.U0 <= 10;
     }
 
-    /// <summary>Registers an implementation; called once from the static constructor as precompiles land.</summary>
+    /// <summary>Registers an implementation; called once from the static constructor.</summary>
     internal static void Register(uint number, IPrecompile precompile) => ByNumber[number] = precompile;
 }
