@@ -1,0 +1,258 @@
+using Lockstep.Crypto;
+using Lockstep.Primitives;
+using Lockstep.Primitives.Rlp;
+
+namespace Lockstep.Transactions;
+
+/// <summary>
+/// An Ethereum transaction of any type Cancun knows (legacy, EIP-2930, EIP-1559, EIP-4844), immutable once built.
+/// Fields a type does not have stay at their defaults. Build one with an object initializer, decode one with
+/// <see cref="TransactionDecoder"/>, sign with <see cref="Sign"/>, recover its sender with <see cref="TryRecoverSender"/>.
+/// </summary>
+public sealed class Transaction
+{
+    private Hash256? _hash;
+    private Address? _sender;
+
+    /// <summary>The EIP-2718 type.</summary>
+    public TxType Type { get; init; }
+
+    /// <summary>
+    /// The chain id. Typed transactions carry it as a field. For legacy transactions it is derived from
+    /// v = 35 + 2 * chainId + parity (EIP-155), and null for a pre-EIP-155 (v = 27/28) transaction; when signing
+    /// a legacy transaction it selects EIP-155 (non-null) or Homestead (null) replay behaviour.
+    /// </summary>
+    public UInt256? ChainId { get; init; }
+
+    /// <summary>Sender nonce (EIP-2681 bounds it below 2^64-1; see <see cref="TransactionValidator"/>).</summary>
+    public ulong Nonce { get; init; }
+
+    /// <summary>Gas price of legacy and EIP-2930 transactions.</summary>
+    public UInt256 GasPrice { get; init; }
+
+    /// <summary>EIP-1559 max priority fee per gas (types 2 and 3).</summary>
+    public UInt256 MaxPriorityFeePerGas { get; init; }
+
+    /// <summary>EIP-1559 max fee per gas (types 2 and 3).</summary>
+    public UInt256 MaxFeePerGas { get; init; }
+
+    /// <summary>Gas limit.</summary>
+    public ulong GasLimit { get; init; }
+
+    /// <summary>Recipient; null means contract creation (not allowed for blob transactions).</summary>
+    public Address? To { get; init; }
+
+    /// <summary>Wei transferred.</summary>
+    public UInt256 Value { get; init; }
+
+    /// <summary>Call data, or init code for a creation.</summary>
+    public ReadOnlyMemory<byte> Data { get; init; }
+
+    /// <summary>EIP-2930 access list (types 1, 2, 3).</summary>
+    public IReadOnlyList<AccessListEntry> AccessList { get; init; } = [];
+
+    /// <summary>EIP-4844 max fee per blob gas (type 3).</summary>
+    public UInt256 MaxFeePerBlobGas { get; init; }
+
+    /// <summary>EIP-4844 versioned hashes of the blobs (type 3).</summary>
+    public IReadOnlyList<Hash256> BlobVersionedHashes { get; init; } = [];
+
+    /// <summary>Legacy: the raw v (27/28 or 35 + 2 * chainId + parity). Typed: the y parity, 0 or 1.</summary>
+    public UInt256 V { get; init; }
+
+    /// <summary>Signature r.</summary>
+    public UInt256 R { get; init; }
+
+    /// <summary>Signature s.</summary>
+    public UInt256 S { get; init; }
+
+    /// <summary>True when this is a contract creation.</summary>
+    public bool IsCreate => To is null;
+
+    /// <summary>The fee cap per gas: maxFeePerGas for EIP-1559 types, gasPrice otherwise.</summary>
+    public UInt256 FeeCap => Type >= TxType.DynamicFee ? MaxFeePerGas : GasPrice;
+
+    /// <summary>The tip cap per gas: maxPriorityFeePerGas for EIP-1559 types, gasPrice otherwise.</summary>
+    public UInt256 TipCap => Type >= TxType.DynamicFee ? MaxPriorityFeePerGas : GasPrice;
+
+    /// <summary>
+    /// The canonical encoding: <c>rlp([...])</c> for legacy, <c>type || rlp([...])</c> for typed transactions
+    /// (EIP-2718). This is what <see cref="TransactionDecoder.Decode"/> reads and what the transaction hash covers.
+    /// </summary>
+    public byte[] Encode()
+    {
+        var w = new RlpWriter(128 + Data.Length);
+        WriteFields(w, signing: false, ChainId);
+        return Type == TxType.Legacy ? w.ToArray() : Prefix((byte)Type, w.Written);
+    }
+
+    /// <summary>keccak256 of <see cref="Encode"/>: the transaction hash.</summary>
+    public Hash256 Hash => _hash ??= Keccak256.Compute(Encode());
+
+    /// <summary>The hash signed by the sender, committing to this transaction's own chain id.</summary>
+    public Hash256 SigningHash() => SigningHash(ChainId);
+
+    /// <summary>
+    /// The hash a sender signs, per type: legacy <c>keccak(rlp([nonce, gasPrice, gas, to, value, data]))</c>
+    /// (Homestead, <paramref name="chainId"/> null) or with <c>[chainId, 0, 0]</c> appended (EIP-155);
+    /// typed <c>keccak(type || rlp([chainId, ...fields]))</c> (EIP-2930, EIP-1559, EIP-4844).
+    /// </summary>
+    /// <param name="chainId">The chain id to commit to; required for typed transactions.</param>
+    public Hash256 SigningHash(UInt256? chainId)
+    {
+        if (Type != TxType.Legacy && chainId is null) throw new ArgumentException("typed transactions always commit to a chain id", nameof(chainId));
+        var w = new RlpWriter(128 + Data.Length);
+        WriteFields(w, signing: true, chainId);
+        if (Type == TxType.Legacy) return Keccak256.Compute(w.ToArray());
+        return Keccak256.Compute(Prefix((byte)Type, w.Written));
+    }
+
+    /// <summary>
+    /// Returns a copy signed with <paramref name="privateKey32"/> (RFC 6979, low s). Legacy transactions get
+    /// v = 35 + 2 * chainId + parity when <see cref="ChainId"/> is set (EIP-155), else 27 + parity.
+    /// </summary>
+    public Transaction Sign(ReadOnlySpan<byte> privateKey32)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SigningHash().CopyTo(hash);
+        var (r, s, recoveryId) = Ecdsa.Sign(hash, privateKey32);
+        UInt256 v = Type != TxType.Legacy
+            ? (UInt256)(uint)recoveryId
+            : ChainId is { } c ? c * 2 + (UInt256)(uint)(35 + recoveryId) : (UInt256)(uint)(27 + recoveryId);
+        return WithSignature(v, r, s);
+    }
+
+    /// <summary>A copy of this transaction with another signature (and nothing else changed).</summary>
+    public Transaction WithSignature(UInt256 v, UInt256 r, UInt256 s) => new()
+    {
+        Type = Type, ChainId = ChainId, Nonce = Nonce, GasPrice = GasPrice, MaxPriorityFeePerGas = MaxPriorityFeePerGas,
+        MaxFeePerGas = MaxFeePerGas, GasLimit = GasLimit, To = To, Value = Value, Data = Data, AccessList = AccessList,
+        MaxFeePerBlobGas = MaxFeePerBlobGas, BlobVersionedHashes = BlobVersionedHashes, V = v, R = r, S = s,
+    };
+
+    /// <summary>
+    /// Recovers the sender under the signature validity rules: v per type (27/28 or 35 + 2 * chainId + {0,1} for
+    /// legacy, yParity 0/1 for typed), chain id equal to <paramref name="chainId"/> whenever the transaction
+    /// commits to one, r in [1, n-1] and s in [1, n/2] (EIP-2).
+    /// </summary>
+    /// <returns>True with the sender, or false with the reason.</returns>
+    public bool TryRecoverSender(ulong chainId, out Address sender, out TransactionError error)
+    {
+        sender = default;
+        UInt256? signingChainId;
+        int recoveryId;
+        if (Type == TxType.Legacy)
+        {
+            if (V == 27 || V == 28)
+            {
+                // Homestead-style, replayable across chains; still valid (EIP-155 made protection optional).
+                signingChainId = null;
+                recoveryId = (int)(V.U0 - 27);
+            }
+            else if (V >= 35)
+            {
+                UInt256 offset = V - 35;
+                UInt256 txChainId = offset >> 1;
+                if (txChainId != chainId) { error = TransactionError.InvalidChainId; return false; }
+                signingChainId = txChainId;
+                recoveryId = (int)(offset.U0 & 1);
+            }
+            else
+            {
+                error = V.IsZero || V.IsOne ? TransactionError.InvalidSignature : TransactionError.InvalidChainId;
+                return false;
+            }
+        }
+        else
+        {
+            if (ChainId is not { } txChainId || txChainId != chainId) { error = TransactionError.InvalidChainId; return false; }
+            if (V > 1) { error = TransactionError.InvalidSignature; return false; }
+            signingChainId = txChainId;
+            recoveryId = (int)V.U0;
+        }
+
+        // EIP-2: s above n/2 is malleable and invalid for transactions (ecrecover itself still accepts it).
+        if (R.IsZero || R >= Ecdsa.N || S.IsZero || S > Ecdsa.HalfN) { error = TransactionError.InvalidSignature; return false; }
+
+        if (_sender is { } cached) { sender = cached; error = TransactionError.None; return true; }
+
+        Span<byte> hash = stackalloc byte[32];
+        Span<byte> r = stackalloc byte[32];
+        Span<byte> s = stackalloc byte[32];
+        SigningHash(signingChainId).CopyTo(hash);
+        R.WriteBigEndian(r);
+        S.WriteBigEndian(s);
+        if (!Ecdsa.TryRecoverAddress(hash, r, s, recoveryId, out sender)) { error = TransactionError.RecoveryFailed; return false; }
+        _sender = sender;
+        error = TransactionError.None;
+        return true;
+    }
+
+    private void WriteFields(RlpWriter w, bool signing, UInt256? chainId)
+    {
+        w.StartList();
+        if (Type == TxType.Legacy)
+        {
+            WriteCommon(w, withChainId: false, chainId);
+            if (signing)
+            {
+                if (chainId is { } c) w.WriteUInt256(c).WriteUInt64(0).WriteUInt64(0); // EIP-155
+            }
+            else
+            {
+                w.WriteUInt256(V).WriteUInt256(R).WriteUInt256(S);
+            }
+        }
+        else
+        {
+            WriteCommon(w, withChainId: true, chainId);
+            WriteAccessList(w, AccessList);
+            if (Type == TxType.Blob)
+            {
+                w.WriteUInt256(MaxFeePerBlobGas);
+                w.StartList();
+                for (int i = 0; i < BlobVersionedHashes.Count; i++) w.WriteHash(BlobVersionedHashes[i]);
+                w.EndList();
+            }
+            if (!signing) w.WriteUInt256(V).WriteUInt256(R).WriteUInt256(S);
+        }
+        w.EndList();
+    }
+
+    private void WriteCommon(RlpWriter w, bool withChainId, UInt256? chainId)
+    {
+        if (withChainId) w.WriteUInt256(chainId ?? UInt256.Zero);
+        w.WriteUInt64(Nonce);
+        if (Type >= TxType.DynamicFee) w.WriteUInt256(MaxPriorityFeePerGas).WriteUInt256(MaxFeePerGas);
+        else w.WriteUInt256(GasPrice);
+        w.WriteUInt64(GasLimit);
+        if (To is { } to) w.WriteAddress(to);
+        else w.WriteBytes([]);
+        w.WriteUInt256(Value);
+        w.WriteBytes(Data.Span);
+    }
+
+    private static void WriteAccessList(RlpWriter w, IReadOnlyList<AccessListEntry> list)
+    {
+        w.StartList();
+        for (int i = 0; i < list.Count; i++)
+        {
+            w.StartList();
+            w.WriteAddress(list[i].Address);
+            w.StartList();
+            IReadOnlyList<Hash256> keys = list[i].StorageKeys;
+            for (int k = 0; k < keys.Count; k++) w.WriteHash(keys[k]);
+            w.EndList();
+            w.EndList();
+        }
+        w.EndList();
+    }
+
+    private static byte[] Prefix(byte type, ReadOnlySpan<byte> payload)
+    {
+        var result = new byte[payload.Length + 1];
+        result[0] = type;
+        payload.CopyTo(result.AsSpan(1));
+        return result;
+    }
+}
