@@ -10,6 +10,7 @@ public static class Program
             Console.WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
         }
+        if (args[0] == "statetest") return StateTestCommand.Run(args[1..]);
         Console.Error.WriteLine($"lockstep: unknown command '{args[0]}'");
         Console.Error.WriteLine(Usage);
         return 2;
@@ -19,6 +20,7 @@ public static class Program
         usage: lockstep <command> [options]
 
         commands:
-          statetest PATH... [--fork Cancun]   run Ethereum GeneralStateTests files or folders
+          statetest PATH... [--fork Cancun] [--summary]   run Ethereum GeneralStateTests files or folders
+                                                  (--summary prints only failing cases)
         """;
 }

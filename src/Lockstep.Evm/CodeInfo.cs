@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using Lockstep.Primitives;
+
+namespace Lockstep.Evm;
+
+/// <summary>
+/// Analysed bytecode: a copy padded with 33 zero bytes (so PUSH32 at the end reads zeros and running off the
+/// end reads STOP without a bounds check) in the pinned object heap, plus the JUMPDEST bitset.
+/// </summary>
+public sealed unsafe class CodeInfo
+{
+    private readonly byte[] _padded;
+    private readonly ulong[] _jumpDests;
+
+    /// <summary>Length of the real code.</summary>
+    public int Length { get; }
+
+    /// <summary>The original code bytes.</summary>
+    public ReadOnlySpan<byte> Code => _padded.AsSpan(0, Length);
+
+    /// <summary>Pointer to the padded copy (pinned for the object's life).</summary>
+    public byte* Pointer { get; }
+
+    public CodeInfo(ReadOnlySpan<byte> code)
+    {
+        Length = code.Length;
+        _padded = GC.AllocateArray<byte>(code.Length + 33, pinned: true);
+        code.CopyTo(_padded);
+        Pointer = (byte*)Unsafe.AsPointer(ref _padded[0]);
+        _jumpDests = new ulong[(code.Length + 63) / 64 + 1];
+        for (int i = 0; i < code.Length; i++)
+        {
+            byte op = code[i];
+            if (op == 0x5b) _jumpDests[i >> 6] |= 1UL << (i & 63);
+            else if (op >= 0x60 && op <= 0x7f) i += op - 0x5f; // skip PUSH1..PUSH32 immediates
+        }
+    }
+
+    /// <summary>True when <paramref name="pc"/> is a JUMPDEST opcode (not inside push data).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsJumpDest(ulong pc) => pc < (ulong)Length && (_jumpDests[pc >> 6] & (1UL << (int)(pc & 63))) != 0;
+
+    /// <summary>Empty code.</summary>
+    public static readonly CodeInfo Empty = new([]);
+}
+
+/// <summary>Code analyses cached by code hash (per virtual machine, so no locking).</summary>
+public sealed class CodeCache
+{
+    private const int MaxEntries = 8192;
+    private readonly Dictionary<Hash256, CodeInfo> _entries = new();
+
+    public CodeInfo Get(in Hash256 codeHash, byte[] code)
+    {
+        if (code.Length == 0) return CodeInfo.Empty;
+        if (_entries.TryGetValue(codeHash, out CodeInfo? info)) return info;
+        if (_entries.Count >= MaxEntries) _entries.Clear();
+        info = new CodeInfo(code);
+        _entries.Add(codeHash, info);
+        return info;
+    }
+}

@@ -1,0 +1,222 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Lockstep.Evm.Precompiles;
+using Lockstep.Primitives;
+using Lockstep.State;
+
+namespace Lockstep.Evm;
+
+/// <summary>The outcome of one message call or creation.</summary>
+public readonly struct CallResult(ExecStatus status, long gasLeft, byte[] output, Address createdAddress = default)
+{
+    public ExecStatus Status { get; } = status;
+    public long GasLeft { get; } = gasLeft;
+    /// <summary>RETURN or REVERT data (for a successful creation: empty; the code is deployed).</summary>
+    public byte[] Output { get; } = output;
+    public Address CreatedAddress { get; } = createdAddress;
+    public bool Success => Status.IsSuccess();
+}
+
+/// <summary>
+/// The interpreter. One instance per thread; it owns the 1025 pooled stacks, the shared memory buffer and the
+/// code-analysis cache, and runs messages against a <see cref="WorldState"/>. Calls recurse (CALL runs the
+/// child frame inside the opcode); depth is bounded at 1024 by the protocol, and a stack probe turns a
+/// too-small thread stack into a failed call rather than a crash (run on a thread with a few MB of stack).
+/// </summary>
+public sealed unsafe class VirtualMachine : IDisposable
+{
+    private readonly UInt256*[] _stacks = new UInt256*[EvmLimits.CallDepthLimit + 2];
+    private readonly CodeCache _codeCache = new();
+
+    public VirtualMachine(InstructionSet? instructions = null) => Instructions = instructions ?? InstructionSet.Cancun;
+
+    public InstructionSet Instructions { get; }
+    public SharedMemory Memory { get; } = new();
+    public WorldState State { get; private set; } = null!;
+    public BlockContext Block { get; private set; } = null!;
+    public TxContext Tx { get; private set; } = null!;
+
+    /// <summary>Sets what the next messages run against.</summary>
+    public void Reset(WorldState state, BlockContext block, TxContext tx)
+    {
+        State = state;
+        Block = block;
+        Tx = tx;
+    }
+
+    private UInt256* StackFor(int depth)
+    {
+        UInt256* s = _stacks[depth];
+        if (s == null)
+        {
+            s = (UInt256*)NativeMemory.AlignedAlloc((nuint)(EvmLimits.StackLimit * sizeof(UInt256)), 32);
+            _stacks[depth] = s;
+        }
+        return s;
+    }
+
+    /// <summary>The analysed code of an account, cached by code hash.</summary>
+    public CodeInfo GetCodeInfo(in Address address)
+    {
+        byte[] code = State.GetCode(address);
+        return code.Length == 0 ? CodeInfo.Empty : _codeCache.Get(State.GetCodeHash(address), code);
+    }
+
+    /// <summary>
+    /// Runs a message call (CALL, CALLCODE, DELEGATECALL, STATICCALL or a transaction's call): transfers value
+    /// when <paramref name="transfer"/>, runs the precompile or code at <paramref name="codeAddress"/>, and
+    /// reverts the state on failure. The caller has checked depth and balance.
+    /// </summary>
+    public CallResult Call(in Address caller, in Address address, in Address codeAddress, in UInt256 value, bool transfer,
+        byte[] input, long gas, int depth, bool isStatic, int memBase)
+    {
+        Checkpoint cp = State.TakeCheckpoint();
+        if (transfer)
+        {
+            State.SubtractBalance(caller, value);
+            State.AddBalance(address, value);
+        }
+        else if (isStatic)
+        {
+            // geth touches the target of STATICCALL (a zero-value AddBalance) so EIP-161 cleanup sees it.
+            State.AddBalance(address, UInt256.Zero);
+        }
+
+        CallResult result;
+        if (PrecompileSet.TryGet(codeAddress, out IPrecompile? precompile))
+        {
+            result = RunPrecompile(precompile, input, gas);
+        }
+        else
+        {
+            CodeInfo code = GetCodeInfo(codeAddress);
+            if (code.Length == 0) return new CallResult(ExecStatus.Stop, gas, []);
+            result = RunFrame(code, address, caller, value, input, gas, depth, isStatic, memBase);
+        }
+
+        if (!result.Success) State.RevertTo(cp);
+        return result;
+    }
+
+    private static CallResult RunPrecompile(IPrecompile precompile, byte[] input, long gas)
+    {
+        long required = precompile.RequiredGas(input);
+        if (required > gas || required < 0) return new CallResult(ExecStatus.OutOfGas, 0, []);
+        if (!precompile.TryRun(input, out byte[] output)) return new CallResult(ExecStatus.PrecompileFailure, 0, []);
+        return new CallResult(ExecStatus.Return, gas - required, output);
+    }
+
+    /// <summary>
+    /// Runs a creation at <paramref name="address"/> (CREATE, CREATE2 or a creation transaction). The caller
+    /// has checked depth and balance and bumped its nonce. Applies EIP-684/EIP-7610 collision, EIP-161 nonce 1,
+    /// EIP-170 code size, EIP-3541 0xEF prefix and the code deposit cost.
+    /// </summary>
+    public CallResult Create(in Address caller, in Address address, in UInt256 value, ReadOnlySpan<byte> initCode,
+        long gas, int depth, int memBase)
+    {
+        // EIP-2929: the new address is warm even if the creation fails.
+        State.WarmAddress(address);
+        if (State.GetNonce(address) != 0 || State.GetCodeHash(address) != Keccak256.EmptyHash || State.HasStorage(address))
+            return new CallResult(ExecStatus.CreateCollision, 0, [], address);
+
+        Checkpoint cp = State.TakeCheckpoint();
+        State.CreateAccount(address);
+        State.SetNonce(address, 1);
+        State.SubtractBalance(caller, value);
+        State.AddBalance(address, value);
+
+        CallResult r = initCode.Length == 0
+            ? new CallResult(ExecStatus.Stop, gas, [])
+            : RunFrame(new CodeInfo(initCode), address, caller, value, [], gas, depth, false, memBase);
+
+        if (r.Success)
+        {
+            byte[] code = r.Output;
+            long gasLeft = r.GasLeft;
+            ExecStatus failure = ExecStatus.Continue;
+            if (code.Length > EvmLimits.MaxCodeSize) failure = ExecStatus.CodeSizeExceeded;
+            else if (code.Length > 0 && code[0] == 0xEF) failure = ExecStatus.InvalidCodePrefix;
+            else if ((gasLeft -= GasCost.CodeDeposit * code.Length) < 0) failure = ExecStatus.OutOfGas;
+            if (failure == ExecStatus.Continue)
+            {
+                State.SetCode(address, code);
+                return new CallResult(ExecStatus.Return, gasLeft, [], address);
+            }
+            State.RevertTo(cp);
+            return new CallResult(failure, 0, [], address);
+        }
+        State.RevertTo(cp);
+        return new CallResult(r.Status, r.Status == ExecStatus.Revert ? r.GasLeft : 0, r.Output, address);
+    }
+
+    private CallResult RunFrame(CodeInfo code, in Address address, in Address caller, in UInt256 value, byte[] input,
+        long gas, int depth, bool isStatic, int memBase)
+    {
+        // A thread whose stack is nearly used up fails the call instead of overflowing the process stack.
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack()) return new CallResult(ExecStatus.OutOfGas, 0, []);
+
+        var f = new Frame
+        {
+            Vm = this,
+            State = State,
+            Stack = StackFor(depth),
+            Code = code.Pointer,
+            CodeInfo = code,
+            Gas = gas,
+            Address = address,
+            Caller = caller,
+            Value = value,
+            Input = input,
+            IsStatic = isStatic,
+            Depth = depth,
+            MemBase = memBase,
+            ReturnData = [],
+        };
+        ExecStatus status = Run(ref f);
+        switch (status)
+        {
+            case ExecStatus.Stop:
+            case ExecStatus.SelfDestruct:
+                return new CallResult(status, f.Gas, []);
+            case ExecStatus.Return:
+            case ExecStatus.Revert:
+                byte[] output = f.OutLength == 0 ? [] : f.MemorySpan(f.OutOffset, f.OutLength).ToArray();
+                return new CallResult(status, f.Gas, output);
+            default:
+                return new CallResult(status, 0, []);
+        }
+    }
+
+    /// <summary>The interpreter loop: check stack bounds, charge static gas, dispatch; one gas test per opcode.</summary>
+    [SkipLocalsInit]
+    public static ExecStatus Run(ref Frame f)
+    {
+        InstructionSet set = f.Vm.Instructions;
+        delegate*<ref Frame, ExecStatus>* handlers = set.Handlers;
+        long* staticGas = set.StaticGas;
+        int* minStack = set.MinStack;
+        int* maxStack = set.MaxStack;
+        byte* code = f.Code;
+        while (true)
+        {
+            int op = code[f.Pc++];
+            if (f.Sp < minStack[op]) return ExecStatus.StackUnderflow;
+            if (f.Sp > maxStack[op]) return ExecStatus.StackOverflow;
+            if ((f.Gas -= staticGas[op]) < 0) return ExecStatus.OutOfGas;
+            ExecStatus s = handlers[op](ref f);
+            if (s != ExecStatus.Continue) return s;
+        }
+    }
+
+    public void Dispose()
+    {
+        for (int i = 0; i < _stacks.Length; i++)
+        {
+            if (_stacks[i] != null) NativeMemory.AlignedFree(_stacks[i]);
+            _stacks[i] = null;
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    ~VirtualMachine() => Dispose();
+}

@@ -1,0 +1,48 @@
+using Lockstep.Primitives;
+
+namespace Lockstep.State;
+
+/// <summary>What a journal entry undoes.</summary>
+internal enum JournalKind : byte
+{
+    /// <summary>Account came into existence (or was reset); undo restores existence, nonce, balance and code.</summary>
+    AccountReset,
+    /// <summary>Balance changed; B holds the old balance.</summary>
+    Balance,
+    /// <summary>Nonce changed; A.U0 holds the old nonce.</summary>
+    Nonce,
+    /// <summary>Code changed; H and Ref hold the old hash and code.</summary>
+    Code,
+    /// <summary>Storage slot A changed; B holds the old value.</summary>
+    Storage,
+    /// <summary>Transient slot A changed (EIP-1153); B holds the old value.</summary>
+    Transient,
+    /// <summary>Address was warmed (EIP-2929); undo makes it cold.</summary>
+    WarmAddress,
+    /// <summary>Slot A was warmed (EIP-2929).</summary>
+    WarmSlot,
+    /// <summary>Refund counter changed; A.U0 holds the old value.</summary>
+    Refund,
+    /// <summary>Account was touched for the first time (EIP-161).</summary>
+    Touch,
+    /// <summary>Account was marked for destruction (EIP-6780).</summary>
+    SelfDestruct,
+    /// <summary>Account was created in this transaction (EIP-6780).</summary>
+    Created,
+}
+
+/// <summary>One undo record. All kinds share this flat layout so the journal is one array of structs.</summary>
+internal readonly struct JournalEntry(JournalKind kind, Account? account, in Address address, in UInt256 a, in UInt256 b, in Hash256 h = default, object? reference = null, bool flag = false)
+{
+    public readonly JournalKind Kind = kind;
+    public readonly bool Flag = flag;
+    public readonly Account? Account = account;
+    public readonly Address Address = address;
+    public readonly UInt256 A = a;
+    public readonly UInt256 B = b;
+    public readonly Hash256 H = h;
+    public readonly object? Ref = reference;
+}
+
+/// <summary>A point the state can return to: the journal length and the log count at that moment.</summary>
+public readonly record struct Checkpoint(int JournalIndex, int LogCount);
