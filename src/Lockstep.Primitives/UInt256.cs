@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 [assembly: InternalsVisibleTo("Lockstep.Primitives.Tests")]
 
@@ -348,86 +347,167 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
     }
 
     /// <summary>
-    /// Knuth's algorithm D, steps D2-D7, on a normalized divisor <paramref name="d"/> (top bit set, at least two limbs).
+    /// Knuth's algorithm D (TAOCP vol. 2, 4.3.1), steps D2-D7, on a normalized divisor <paramref name="d"/> (top bit set,
+    /// at least two limbs). Each quotient limb comes from a 3-by-2 division of the window's top three limbs by the
+    /// divisor's top two, which is never too small and at most one too large, so the add-back of step D6 runs at most once.
     /// <paramref name="u"/> (one limb longer than the dividend) is replaced by the normalized remainder.
     /// </summary>
     private static void KnuthDivide(Span<ulong> u, ReadOnlySpan<ulong> d, Span<ulong> q)
     {
         int n = d.Length, m = u.Length - 1 - n;
-        ulong dHi = d[n - 1], dNext = d[n - 2];
-        ulong reciprocal = Reciprocal2By1(dHi);
+        ulong d1 = d[n - 1], d0 = d[n - 2];
+        ulong reciprocal = Reciprocal3By2(d1, d0);
+        ReadOnlySpan<ulong> dLow = d[..(n - 2)];
         for (int j = m; j >= 0; j--)
         {
-            // D3: estimate qhat from the top two limbs, then refine with the next divisor limb so that qhat is at most
-            // one too large. u[j+n] <= dHi always holds because the running remainder is below d.
             ulong u2 = u[j + n], u1 = u[j + n - 1], u0 = u[j + n - 2];
-            ulong qhat, rhat;
-            bool rhatOverflow;
-            if (u2 < dHi)
+            ulong qhat;
+            if (u2 == d1 && u1 == d0)
             {
-                qhat = Div2By1(u2, u1, dHi, reciprocal, out rhat);
-                rhatOverflow = false;
+                // The window's top two limbs equal the divisor's (the running remainder is below d, so they can be
+                // equal but not larger): the 3-by-2 quotient would not fit, and Knuth's cap b - 1 is then exact.
+                qhat = ulong.MaxValue;
+                ulong borrow = SubtractMultiple(u.Slice(j, n), d, qhat);
+                ulong top = u[j + n];
+                u[j + n] = top - borrow;
+                if (top < borrow)
+                {
+                    qhat--;
+                    u[j + n] += AddInPlace(u.Slice(j, n), d);
+                }
             }
             else
             {
-                // u2 == dHi: the 2-by-1 quotient would not fit, Knuth caps qhat at b - 1; rhat = u1 + dHi.
-                qhat = ulong.MaxValue;
-                rhat = u1 + dHi;
-                rhatOverflow = rhat < u1;
-            }
-            if (!rhatOverflow)
-            {
-                ulong pHi = Math.BigMul(qhat, dNext, out ulong pLo);
-                while (pHi > rhat || (pHi == rhat && pLo > u0))
+                qhat = Div3By2(u2, u1, u0, d1, d0, reciprocal, out ulong r1, out ulong r0);
+                // The top two divisor limbs are accounted for in (r1, r0); take qhat times the rest off the lower limbs.
+                ulong borrow = SubtractMultiple(u.Slice(j, n - 2), dLow, qhat);
+                ulong b0 = r0 < borrow ? 1UL : 0;
+                u[j + n - 2] = r0 - borrow;
+                u[j + n - 1] = r1 - b0;
+                u[j + n] = 0;
+                if (r1 < b0)
                 {
+                    // D6: qhat was one too large; adding d back carries out of the window, cancelling the borrow.
                     qhat--;
-                    ulong before = rhat;
-                    rhat += dHi;
-                    if (rhat < before) break; // rhat >= b: the test can no longer succeed
-                    if (pLo < dNext) pHi--;
-                    pLo -= dNext;
+                    AddInPlace(u.Slice(j, n), d);
                 }
-            }
-
-            // D4: u[j..j+n] -= qhat * d.
-            ulong carry = 0;
-            for (int i = 0; i < n; i++)
-            {
-                ulong pHi = Math.BigMul(qhat, d[i], out ulong pLo);
-                pLo += carry; pHi += pLo < carry ? 1UL : 0;
-                ulong t = u[i + j];
-                u[i + j] = t - pLo;
-                carry = pHi + (t < pLo ? 1UL : 0);
-            }
-            ulong top = u[j + n];
-            u[j + n] = top - carry;
-
-            // D5/D6: the estimate was one too large (probability about 2/b): add d back.
-            if (top < carry)
-            {
-                qhat--;
-                ulong c = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    ulong s = u[i + j] + d[i];
-                    ulong c1 = s < d[i] ? 1UL : 0;
-                    s += c;
-                    c1 |= s < c ? 1UL : 0;
-                    u[i + j] = s;
-                    c = c1;
-                }
-                u[j + n] += c;
             }
             q[j] = qhat;
         }
     }
 
+    /// <summary>x -= q * y over y.Length limbs; returns the limb borrowed out of the top.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SubtractMultiple(Span<ulong> x, ReadOnlySpan<ulong> y, ulong q)
+    {
+        ulong borrow = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            // q * y[i] + borrow <= (b - 1)^2 + (b - 1) < b^2, and the borrow out stays below b (see Knuth D4).
+            ulong pHi = Math.BigMul(q, y[i], out ulong pLo);
+            pLo += borrow;
+            pHi += pLo < borrow ? 1UL : 0;
+            ulong t = x[i];
+            x[i] = t - pLo;
+            borrow = pHi + (t < pLo ? 1UL : 0);
+        }
+        return borrow;
+    }
+
+    /// <summary>x += y over y.Length limbs; returns the carry out of the top.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong AddInPlace(Span<ulong> x, ReadOnlySpan<ulong> y)
+    {
+        ulong carry = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            ulong s = x[i] + y[i];
+            ulong c = s < y[i] ? 1UL : 0;
+            s += carry;
+            c |= s < carry ? 1UL : 0;
+            x[i] = s;
+            carry = c;
+        }
+        return carry;
+    }
+
+    /// <summary>floor((2^19 - 3 * 2^8) / d9) for d9 = 256..511, the starting approximation of <see cref="Reciprocal2By1"/>.</summary>
+    private static readonly ushort[] ReciprocalTable = BuildReciprocalTable();
+
+    private static ushort[] BuildReciprocalTable()
+    {
+        var table = new ushort[256];
+        for (int i = 0; i < 256; i++) table[i] = (ushort)(((1 << 19) - 3 * (1 << 8)) / (256 + i));
+        return table;
+    }
+
     /// <summary>
-    /// The reciprocal floor((2^128 - 1) / d) - 2^64 of a normalized divisor (top bit set), as used by
-    /// Möller and Granlund, "Improved division by invariant integers" (IEEE Trans. Computers, 2011).
+    /// The reciprocal floor((2^128 - 1) / d) - 2^64 of a normalized divisor (top bit set), by a table lookup and
+    /// Newton steps with no hardware division: Möller and Granlund, "Improved division by invariant integers"
+    /// (IEEE Trans. Computers 60(2), 2011), algorithm 2 (RECIPROCAL_WORD). All steps are modulo 2^64 as in the paper.
+    /// </summary>
+    internal static ulong Reciprocal2By1(ulong d)
+    {
+        ulong d0 = d & 1;
+        ulong d9 = d >> 55;
+        ulong d40 = (d >> 24) + 1;
+        ulong d63 = (d >> 1) + d0; // ceil(d / 2)
+        ulong v0 = ReciprocalTable[(int)(d9 - 256)];
+        ulong v1 = (v0 << 11) - ((v0 * v0 * d40) >> 40) - 1;
+        ulong v2 = (v1 << 13) + ((v1 * ((1UL << 60) - v1 * d40)) >> 47);
+        ulong e = ((v2 >> 1) & (0 - d0)) - v2 * d63; // 2^96 - v2 * d63 + floor(v2 / 2) * d0, mod 2^64
+        ulong v3 = (Math.BigMul(v2, e, out _) >> 1) + (v2 << 31);
+        // v4 = v3 - floor((v3 + 2^64 + 1) * d / 2^64), where (v3 + 2^64 + 1) * d = v3 * d + d + 2^64 * d.
+        ulong hi = Math.BigMul(v3, d, out ulong lo);
+        lo += d;
+        hi += lo < d ? 1UL : 0;
+        return v3 - hi - d;
+    }
+
+    /// <summary>
+    /// The reciprocal floor((2^192 - 1) / (d1:d0)) - 2^64 of a normalized two-limb divisor, for <see cref="Div3By2"/>
+    /// (Möller-Granlund, algorithm 6): the one-limb reciprocal of d1, adjusted down for d0.
+    /// </summary>
+    internal static ulong Reciprocal3By2(ulong d1, ulong d0)
+    {
+        ulong v = Reciprocal2By1(d1);
+        ulong p = d1 * v;
+        p += d0;
+        if (p < d0)
+        {
+            v--;
+            if (p >= d1) { v--; p -= d1; }
+            p -= d1;
+        }
+        ulong t1 = Math.BigMul(v, d0, out ulong t0);
+        p += t1;
+        if (p < t1)
+        {
+            v--;
+            if (p > d1 || (p == d1 && t0 >= d0)) v--;
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// (u2:u1:u0) / (d1:d0) for a normalized divisor and (u2:u1) &lt; (d1:d0), with the reciprocal from
+    /// <see cref="Reciprocal3By2"/> (Möller-Granlund, algorithm 5). The quotient fits one limb; the remainder is (r1:r0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong Reciprocal2By1(ulong d) => DivRem128By64(~d, ulong.MaxValue, d, out _);
+    internal static ulong Div3By2(ulong u2, ulong u1, ulong u0, ulong d1, ulong d0, ulong reciprocal, out ulong r1, out ulong r0)
+    {
+        UInt128 d = new(d1, d0);
+        UInt128 q = Math.BigMul(reciprocal, u2) + new UInt128(u2, u1);
+        ulong q1 = (ulong)(q >> 64), q0 = (ulong)q;
+        ulong rHi = u1 - q1 * d1;
+        UInt128 r = new UInt128(rHi, u0) - Math.BigMul(d0, q1) - d;
+        q1++;
+        if ((ulong)(r >> 64) >= q0) { q1--; r += d; }
+        if (r >= d) { q1++; r -= d; }
+        r1 = (ulong)(r >> 64);
+        r0 = (ulong)r;
+        return q1;
+    }
 
     /// <summary>
     /// (u1:u0) / d for a normalized d and u1 &lt; d, using the precomputed <paramref name="reciprocal"/>
@@ -444,56 +524,6 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         if (r >= d) { q1++; r -= d; }
         remainder = r;
         return q1;
-    }
-
-    /// <summary>(hi:lo) / d for hi &lt; d: the x64 DIV instruction when available, else a portable long division.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong DivRem128By64(ulong hi, ulong lo, ulong d, out ulong remainder)
-    {
-#pragma warning disable SYSLIB5004 // X86Base.X64.DivRem is marked for evaluation; it is exactly the DIV instruction we want.
-        if (X86Base.X64.IsSupported)
-        {
-            (ulong q, ulong r) = X86Base.X64.DivRem(lo, hi, d);
-            remainder = r;
-            return q;
-        }
-#pragma warning restore SYSLIB5004
-        return DivRem128By64Portable(hi, lo, d, out remainder);
-    }
-
-    /// <summary>
-    /// (hi:lo) / d for hi &lt; d by two 64/32-digit steps with Knuth's quotient correction
-    /// (the "divlu" scheme of Hacker's Delight, 2nd ed., section 9-4).
-    /// </summary>
-    internal static ulong DivRem128By64Portable(ulong hi, ulong lo, ulong d, out ulong remainder)
-    {
-        const ulong b = 1UL << 32;
-        int s = BitOperations.LeadingZeroCount(d);
-        d <<= s;
-        ulong dHi = d >> 32, dLo = d & 0xFFFF_FFFF;
-        ulong n32 = (hi << s) | ((lo >> 1) >> (63 - s));
-        ulong n10 = lo << s;
-        ulong n1 = n10 >> 32, n0 = n10 & 0xFFFF_FFFF;
-
-        ulong q1 = n32 / dHi, rhat = n32 - q1 * dHi;
-        while (q1 >= b || q1 * dLo > (rhat << 32) + n1)
-        {
-            q1--;
-            rhat += dHi;
-            if (rhat >= b) break;
-        }
-        ulong n21 = (n32 << 32) + n1 - q1 * d; // exact modulo 2^64, and the true value is below d
-
-        ulong q0 = n21 / dHi;
-        rhat = n21 - q0 * dHi;
-        while (q0 >= b || q0 * dLo > (rhat << 32) + n0)
-        {
-            q0--;
-            rhat += dHi;
-            if (rhat >= b) break;
-        }
-        remainder = ((n21 << 32) + n0 - q0 * d) >> s;
-        return (q1 << 32) + q0;
     }
 
     /// <summary>Signed division (two's complement), truncating toward zero; -2^255 / -1 = -2^255 (Yellow Paper, SDIV).</summary>

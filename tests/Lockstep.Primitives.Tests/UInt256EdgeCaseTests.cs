@@ -15,15 +15,20 @@ public class UInt256EdgeCaseTests
 
     public static TheoryData<UInt256, UInt256> HardDivisions => new()
     {
-        // 64-bit-limb versions of the add-back cases in Hacker's Delight's divmnu tests: qhat is one too large
-        // after the D3 refinement, so D6 must add the divisor back.
+        // 64-bit-limb versions of the add-back cases in Hacker's Delight's divmnu tests: the quotient limb estimated
+        // from the top three limbs is one too large, so step D6 must add the divisor back.
         { new UInt256(0, 0, Top, Top - 1), new UInt256(1, 0, Top, 0) },
         { new UInt256(3, 0, Top, 0), new UInt256(1, 0, 1UL << 61, 0) },
         // neighbours of those, where the estimate is exact
         { new UInt256(0, 0, Top, Max), new UInt256(1, 0, Top, 0) },
         { new UInt256(0, Max - 1, Max, Top - 1), new UInt256(Max, Max, Top, 0) },
-        // the running remainder's top limb equals the divisor's, so qhat is capped at 2^64 - 1 (with rhat overflowing
-        // at once, and with the D3 refinement loop stopping when rhat overflows); checked with an instrumented copy
+        // a three-limb divisor where the running remainder's top two limbs equal the divisor's, so the 3-by-2 step
+        // cannot be used and the quotient limb is capped at 2^64 - 1 (preceded by an add-back); checked with an
+        // instrumented copy of the algorithm
+        { new UInt256(9, 4, 7, Top), new UInt256(5, 7, Top, 0) },
+        { new UInt256(Max, Max - 1, Max, Top), new UInt256(Max, Max, Top, 0) },
+        { new UInt256(0, 0, 1, 1), new UInt256(1, 1, 1, 0) },
+        // two-limb divisors with all-ones and single-bit limbs
         { new UInt256(5, Max - 1, Top, 0), new UInt256(Max, Top, 0, 0) },
         { new UInt256(5, 0, Top, 0), new UInt256(Max, Top, 0, 0) },
         { new UInt256(7, 3, Top, Top), new UInt256(Max, Max, Top, 0) },

@@ -264,24 +264,40 @@ public class UInt256PropertyTests
         Assert.False(UInt256.TryParse("0xzz", out _));
     }
 
-    /// <summary>The portable 128/64 division against UInt128, with divisors of every size and dividends at the limit hi &lt; d.</summary>
+    /// <summary>The table-and-Newton reciprocal against UInt128 division, for every table entry at both ends of its range.</summary>
     [Fact]
-    public void Portable128By64DivisionMatchesUInt128()
+    public void ReciprocalForEveryTableEntry()
     {
-        var gen = Gen.Select(Gen.ULong, Gen.ULong, Gen.ULong, Gen.Int[0, 63]);
+        var rng = new Random(11);
+        for (ulong d9 = 256; d9 < 512; d9++)
+        {
+            foreach (ulong low in new[] { 0UL, 1UL, (1UL << 55) - 1, (1UL << 55) - 2, (ulong)rng.NextInt64() & ((1UL << 55) - 1) })
+            {
+                ulong d = (d9 << 55) | low;
+                Assert.Equal((ulong)(UInt128.MaxValue / d - ((UInt128)1 << 64)), UInt256.Reciprocal2By1(d));
+            }
+        }
+    }
+
+    /// <summary>Möller-Granlund 3-by-2 reciprocal and division against BigInteger.</summary>
+    [Fact]
+    public void ThreeByTwoDivisionMatchesBigInteger()
+    {
+        var gen = Gen.Select(Gen.Select(Gen.ULong, Gen.ULong, Gen.ULong), Gen.ULong, Gen.ULong, Gen.Int[0, 4]);
         Check(gen, t =>
         {
-            (ulong x, ulong lo, ulong y, int k) = t;
-            ulong d = (y >> k) | 1;
-            ulong hi = x % d;
-            UInt128 n = ((UInt128)hi << 64) | lo;
-            ulong q = UInt256.DivRem128By64Portable(hi, lo, d, out ulong r);
-            Assert.Equal((ulong)(n / d), q);
-            Assert.Equal((ulong)(n % d), r);
-            q = UInt256.DivRem128By64(d - 1, ulong.MaxValue, d, out r);
-            n = ((UInt128)(d - 1) << 64) | ulong.MaxValue;
-            Assert.Equal((ulong)(n / d), q);
-            Assert.Equal((ulong)(n % d), r);
+            ((ulong x, ulong y, ulong u0), ulong a, ulong b, int kind) = t;
+            ulong d1 = kind switch { 0 => 1UL << 63, 1 => ulong.MaxValue, _ => a | (1UL << 63) };
+            ulong d0 = kind switch { 0 => 0, 1 => ulong.MaxValue, 2 => 0, 3 => ulong.MaxValue, _ => b };
+            BigInteger d = (new BigInteger(d1) << 64) | d0;
+            Assert.Equal(((BigInteger.One << 192) - 1) / d - (BigInteger.One << 64), new BigInteger(UInt256.Reciprocal3By2(d1, d0)));
+            // (u2:u1) must be below (d1:d0): reduce a random pair modulo d, sometimes taking d - 1 itself.
+            BigInteger top = kind == 4 ? d - 1 : ((new BigInteger(x) << 64) | y) % d;
+            ulong u2 = (ulong)(top >> 64), u1 = (ulong)(top & ulong.MaxValue);
+            BigInteger n = (top << 64) | u0;
+            ulong q = UInt256.Div3By2(u2, u1, u0, d1, d0, UInt256.Reciprocal3By2(d1, d0), out ulong r1, out ulong r0);
+            Assert.Equal(n / d, new BigInteger(q));
+            Assert.Equal(n % d, (new BigInteger(r1) << 64) | r0);
         }, iter: 50_000);
     }
 
