@@ -15,7 +15,13 @@ public sealed class PatriciaTrie
 
     private INodeStore? _store;
     private Node? _root;
-    private readonly RlpWriter _writer = new(1024);
+    private byte[] _scratch = new byte[1024];
+
+    /// <summary>Changes since the root was last hashed: many of them make a parallel rehash worth its overhead.</summary>
+    private int _changesSinceHash;
+
+    /// <summary>Below this many changes since the last hash, <see cref="RootHash"/> rehashes on the calling thread.</summary>
+    private const int ParallelHashThreshold = 2048;
 
     /// <summary>An empty trie in memory (a <see cref="MemoryNodeStore"/> is created on the first <see cref="Commit"/>).</summary>
     public PatriciaTrie() { }
@@ -45,11 +51,29 @@ public sealed class PatriciaTrie
         get
         {
             if (_root is null) return Keccak256.EmptyTrieRoot;
-            EnsureHashed(_root);
+            if (ParallelHashing && _changesSinceHash >= ParallelHashThreshold && _root is BranchNode { HashValid: false } top)
+            {
+                // The 16 subtrees below the root are disjoint, so they can be hashed on separate threads.
+                Parallel.For(0, 16, i =>
+                {
+                    if (top.Children[i] is { HashValid: false } child)
+                    {
+                        byte[] scratch = new byte[1024];
+                        EnsureHashed(child, ref scratch);
+                    }
+                });
+            }
+            EnsureHashed(_root, ref _scratch);
+            _changesSinceHash = 0;
             // The root is always referenced by hash, even when its RLP is shorter than 32 bytes.
             return _root.Inline is { } inline ? Keccak256.Compute(inline) : _root.Hash;
         }
     }
+
+    /// <summary>
+    /// When true (the default), <see cref="RootHash"/> after many changes hashes the root's 16 subtrees in parallel.
+    /// </summary>
+    public bool ParallelHashing { get; set; } = true;
 
     /// <summary>The value stored under <paramref name="key"/> (a copy), or null when absent.</summary>
     public byte[]? Get(ReadOnlySpan<byte> key)
@@ -92,7 +116,8 @@ public sealed class PatriciaTrie
         }
         Span<byte> nibbles = key.Length <= StackKeyLimit ? stackalloc byte[key.Length * 2] : new byte[key.Length * 2];
         ToNibbles(key, nibbles);
-        _root = Insert(_root, nibbles, value, out _);
+        _root = Insert(_root, nibbles, value, out bool changed);
+        if (changed) _changesSinceHash++;
     }
 
     /// <summary>Removes <paramref name="key"/>; no effect when absent.</summary>
@@ -100,7 +125,8 @@ public sealed class PatriciaTrie
     {
         Span<byte> nibbles = key.Length <= StackKeyLimit ? stackalloc byte[key.Length * 2] : new byte[key.Length * 2];
         ToNibbles(key, nibbles);
-        _root = Remove(_root, nibbles, out _);
+        _root = Remove(_root, nibbles, out bool changed);
+        if (changed) _changesSinceHash++;
     }
 
     /// <summary>
@@ -112,6 +138,7 @@ public sealed class PatriciaTrie
     {
         if (_root is null) return Keccak256.EmptyTrieRoot;
         INodeStore store = _store ??= new MemoryNodeStore();
+        _ = RootHash; // hashes dirty nodes (in parallel when many); CollectDirty then only re-encodes them
         var batch = new List<KeyValuePair<Hash256, byte[]>>();
         bool rootWasPersisted = _root.Persisted;
         CollectDirty(_root, batch);
@@ -130,6 +157,17 @@ public sealed class PatriciaTrie
     }
 
     /// <summary>
+    /// Drops every node held in memory, keeping only the root hash; later operations load nodes from the store
+    /// again. Bounds memory for long-lived tries. Everything must have been committed first.
+    /// </summary>
+    public void ReleaseNodes()
+    {
+        if (_root is null || _root is HashNode) return;
+        if (!_root.Persisted) throw new InvalidOperationException("commit the trie before releasing its nodes");
+        _root = new HashNode(RootHash);
+    }
+
+    /// <summary>
     /// A Merkle proof for <paramref name="key"/> in the format of <c>eth_getProof</c> (EIP-1186): the RLP of every
     /// node on the path from the root that is referenced by hash (the root always), in order. Inline nodes are
     /// inside their parent's RLP. For an absent key the proof ends at the node that shows the absence.
@@ -139,7 +177,7 @@ public sealed class PatriciaTrie
         var proof = new List<byte[]>();
         if (_root is null) return proof;
         _root = Resolve(_root);
-        EnsureHashed(_root!);
+        EnsureHashed(_root!, ref _scratch);
         Span<byte> nibbles = key.Length <= StackKeyLimit ? stackalloc byte[key.Length * 2] : new byte[key.Length * 2];
         ToNibbles(key, nibbles);
         ReadOnlySpan<byte> rest = nibbles;
@@ -148,9 +186,8 @@ public sealed class PatriciaTrie
         {
             if (n == _root || n.Inline is null)
             {
-                _writer.Reset();
-                Encode(n, _writer);
-                proof.Add(_writer.ToArray());
+                int length = NodeEncoder.Encode(n, ref _scratch);
+                proof.Add(_scratch.AsSpan(0, length).ToArray());
             }
             switch (n)
             {
@@ -348,7 +385,9 @@ public sealed class PatriciaTrie
                     changed = !value.SequenceEqual(leaf.Value);
                     if (changed)
                     {
-                        leaf.Value = value.ToArray();
+                        // Value arrays are never shared (Get returns copies), so same-length updates reuse it.
+                        if (leaf.Value.Length == value.Length) value.CopyTo(leaf.Value);
+                        else leaf.Value = value.ToArray();
                         leaf.Invalidate();
                     }
                     return leaf;
@@ -505,22 +544,21 @@ public sealed class PatriciaTrie
     // ---- hashing and encoding ------------------------------------------------------------------
 
     /// <summary>Computes the cached reference of <paramref name="n"/> and every dirty node below it.</summary>
-    private void EnsureHashed(Node n)
+    private static void EnsureHashed(Node n, ref byte[] scratch)
     {
         if (n.HashValid) return;
         switch (n)
         {
             case ExtensionNode ext:
-                EnsureHashed(ext.Child);
+                EnsureHashed(ext.Child, ref scratch);
                 break;
             case BranchNode branch:
                 for (int i = 0; i < 16; i++)
-                    if (branch.Children[i] is { } c) EnsureHashed(c);
+                    if (branch.Children[i] is { } c) EnsureHashed(c, ref scratch);
                 break;
         }
-        _writer.Reset();
-        Encode(n, _writer);
-        SetReference(n, _writer.Written);
+        int length = NodeEncoder.Encode(n, ref scratch);
+        SetReference(n, scratch.AsSpan(0, length));
     }
 
     /// <summary>Hashes and collects every node not yet in the store; inline nodes travel inside their parent.</summary>
@@ -537,10 +575,9 @@ public sealed class PatriciaTrie
                     if (branch.Children[i] is { } c) CollectDirty(c, batch);
                 break;
         }
-        _writer.Reset();
-        Encode(n, _writer);
-        if (!n.HashValid) SetReference(n, _writer.Written);
-        if (n.Inline is null) batch.Add(new(n.Hash, _writer.ToArray()));
+        int length = NodeEncoder.Encode(n, ref _scratch);
+        if (!n.HashValid) SetReference(n, _scratch.AsSpan(0, length));
+        if (n.Inline is null) batch.Add(new(n.Hash, _scratch.AsSpan(0, length).ToArray()));
         n.Persisted = true;
     }
 
@@ -556,60 +593,6 @@ public sealed class PatriciaTrie
             n.Hash = Keccak256.Compute(rlp);
         }
         n.HashValid = true;
-    }
-
-    /// <summary>RLP of a node whose children already have valid references.</summary>
-    private static void Encode(Node n, RlpWriter w)
-    {
-        switch (n)
-        {
-            case LeafNode leaf:
-                w.StartList();
-                WriteHexPrefix(w, leaf.Path, isLeaf: true);
-                w.WriteBytes(leaf.Value);
-                w.EndList();
-                break;
-            case ExtensionNode ext:
-                w.StartList();
-                WriteHexPrefix(w, ext.Path, isLeaf: false);
-                WriteReference(w, ext.Child);
-                w.EndList();
-                break;
-            case BranchNode branch:
-                w.StartList();
-                for (int i = 0; i < 16; i++) WriteReference(w, branch.Children[i]);
-                w.WriteBytes(branch.Value ?? []);
-                w.EndList();
-                break;
-            default:
-                throw new InvalidOperationException("cannot encode an unresolved node");
-        }
-    }
-
-    private static void WriteReference(RlpWriter w, Node? child)
-    {
-        if (child is null) w.WriteBytes([]);
-        else if (child.Inline is { } inline) w.WriteRaw(inline);
-        else w.WriteHash(child.Hash);
-    }
-
-    /// <summary>Hex-prefix encoding (Yellow Paper appendix C): flag nibble 2 for a leaf, +1 for an odd length.</summary>
-    private static void WriteHexPrefix(RlpWriter w, ReadOnlySpan<byte> nibbles, bool isLeaf)
-    {
-        int flag = isLeaf ? 2 : 0;
-        Span<byte> buffer = nibbles.Length <= 2 * StackKeyLimit ? stackalloc byte[nibbles.Length / 2 + 1] : new byte[nibbles.Length / 2 + 1];
-        int i = 0;
-        if ((nibbles.Length & 1) == 1)
-        {
-            buffer[0] = (byte)(((flag + 1) << 4) | nibbles[0]);
-            i = 1;
-        }
-        else
-        {
-            buffer[0] = (byte)(flag << 4);
-        }
-        for (int o = 1; i < nibbles.Length; i += 2, o++) buffer[o] = (byte)((nibbles[i] << 4) | nibbles[i + 1]);
-        w.WriteBytes(buffer);
     }
 
     private static bool TryDecodeHexPrefix(ReadOnlySpan<byte> hp, out byte[] nibbles, out bool isLeaf)

@@ -222,6 +222,49 @@ public class PatriciaTrieTests
         Assert.Equal(model.Values, list.Select(kv => kv.Value));
     }
 
+    [Fact]
+    public void ParallelAndSerialHashingAgree()
+    {
+        var rng = new Random(21);
+        var parallel = new PatriciaTrie();
+        var serial = new PatriciaTrie { ParallelHashing = false };
+        var model = new Dictionary<string, byte[]>();
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 6000; i++) // above the parallel threshold each round
+            {
+                byte[] k = RandomKey(rng, fixed32: true), v = RandomValue(rng);
+                parallel.Set(k, v);
+                serial.Set(k, v);
+                model[Convert.ToHexString(k)] = v;
+            }
+            Assert.Equal(serial.RootHash, parallel.RootHash);
+        }
+        Assert.Equal(OracleRoot(model), parallel.RootHash);
+    }
+
+    [Fact]
+    public void ReleasedNodesReloadFromTheStore()
+    {
+        var store = new CountingStore();
+        var trie = new PatriciaTrie(store);
+        for (byte i = 0; i < 200; i++) trie.Set([i, 7], [i]);
+        trie.Set([1, 7], [9]);
+        Assert.Throws<InvalidOperationException>(trie.ReleaseNodes);
+        Hash256 root = trie.Commit();
+        trie.ReleaseNodes();
+        Assert.Equal(0, store.Reads);
+        Assert.Equal(root, trie.RootHash);
+        Assert.Equal(new byte[] { 9 }, trie.Get([1, 7]));
+        Assert.True(store.Reads > 0);
+        trie.Set([2, 7], [1, 2, 3]);
+        var fresh = new PatriciaTrie();
+        for (byte i = 0; i < 200; i++) fresh.Set([i, 7], [i]);
+        fresh.Set([1, 7], [9]);
+        fresh.Set([2, 7], [1, 2, 3]);
+        Assert.Equal(fresh.RootHash, trie.RootHash);
+    }
+
     /// <summary>A memory node store that counts batches, nodes and reads.</summary>
     private sealed class CountingStore : INodeStore
     {
