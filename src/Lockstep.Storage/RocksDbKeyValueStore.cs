@@ -26,13 +26,13 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
     public string Path { get; }
 
     /// <inheritdoc />
-    public byte[]? Get(ReadOnlySpan<byte> key) => _db.Get(key.ToArray());
+    public byte[]? Get(ReadOnlySpan<byte> key) => _db.Get(key);
 
     /// <inheritdoc />
-    public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => _db.Put(key.ToArray(), value.ToArray());
+    public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => _db.Put(key, value);
 
     /// <inheritdoc />
-    public void Delete(ReadOnlySpan<byte> key) => _db.Remove(key.ToArray());
+    public void Delete(ReadOnlySpan<byte> key) => _db.Remove(key);
 
     /// <inheritdoc />
     public IWriteBatch StartWriteBatch() => new Batch(_db);
@@ -68,14 +68,14 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
         public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
         {
             Check();
-            _batch.Put(key.ToArray(), value.ToArray());
+            _batch.Put(key, value);
             _count++;
         }
 
         public void Delete(ReadOnlySpan<byte> key)
         {
             Check();
-            _batch.Delete(key.ToArray());
+            _batch.Delete(key);
             _count++;
         }
 
