@@ -276,6 +276,11 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
             remainder = new UInt256(rem);
             return;
         }
+        if ((b.U2 | b.U3) == 0)
+        {
+            quotient = DivRemByTwoLimbs(a, b.U1, b.U0, out remainder);
+            return;
+        }
 
         Span<ulong> u = stackalloc ulong[4];
         Span<ulong> v = stackalloc ulong[4];
@@ -311,6 +316,28 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         ulong q0 = Div2By1(r, n0, d, reciprocal, out r);
         remainder = r >> s;
         return new UInt256(q0, q1, q2, q3);
+    }
+
+    /// <summary>
+    /// Divides by a two-limb divisor (b1 nonzero): normalize, then three 3-by-2 steps with one reciprocal. Each step's
+    /// remainder is below the divisor, which is the precondition of the next.
+    /// </summary>
+    private static UInt256 DivRemByTwoLimbs(in UInt256 a, ulong b1, ulong b0, out UInt256 remainder)
+    {
+        int s = BitOperations.LeadingZeroCount(b1);
+        ulong d1 = (b1 << s) | ((b0 >> 1) >> (63 - s));
+        ulong d0 = b0 << s;
+        ulong reciprocal = Reciprocal3By2(d1, d0);
+        ulong n4 = (a.U3 >> 1) >> (63 - s);
+        ulong n3 = (a.U3 << s) | ((a.U2 >> 1) >> (63 - s));
+        ulong n2 = (a.U2 << s) | ((a.U1 >> 1) >> (63 - s));
+        ulong n1 = (a.U1 << s) | ((a.U0 >> 1) >> (63 - s));
+        ulong n0 = a.U0 << s;
+        ulong q2 = Div3By2(n4, n3, n2, d1, d0, reciprocal, out ulong r1, out ulong r0);
+        ulong q1 = Div3By2(r1, r0, n1, d1, d0, reciprocal, out r1, out r0);
+        ulong q0 = Div3By2(r1, r0, n0, d1, d0, reciprocal, out r1, out r0);
+        remainder = new UInt256((r0 >> s) | ((r1 << 1) << (63 - s)), r1 >> s, 0, 0);
+        return new UInt256(q0, q1, q2, 0);
     }
 
     /// <summary>
@@ -496,16 +523,34 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Div3By2(ulong u2, ulong u1, ulong u0, ulong d1, ulong d0, ulong reciprocal, out ulong r1, out ulong r0)
     {
-        UInt128 d = new(d1, d0);
-        UInt128 q = Math.BigMul(reciprocal, u2) + new UInt128(u2, u1);
-        ulong q1 = (ulong)(q >> 64), q0 = (ulong)q;
+        // (q1:q0) = reciprocal * u2 + (u2:u1)
+        ulong q1 = Math.BigMul(reciprocal, u2, out ulong q0);
+        q0 += u1;
+        q1 += u2 + (q0 < u1 ? 1UL : 0);
+        // (r1:r0) = (u1 - q1 * d1 : u0) - d0 * q1 - (d1:d0), all modulo 2^128 (limb pairs: UInt128's operators are calls)
         ulong rHi = u1 - q1 * d1;
-        UInt128 r = new UInt128(rHi, u0) - Math.BigMul(d0, q1) - d;
+        ulong tHi = Math.BigMul(d0, q1, out ulong tLo);
+        ulong rLo = u0 - tLo;
+        rHi = rHi - tHi - (u0 < tLo ? 1UL : 0);
+        ulong borrow = rLo < d0 ? 1UL : 0;
+        rLo -= d0;
+        rHi = rHi - d1 - borrow;
         q1++;
-        if ((ulong)(r >> 64) >= q0) { q1--; r += d; }
-        if (r >= d) { q1++; r -= d; }
-        r1 = (ulong)(r >> 64);
-        r0 = (ulong)r;
+        if (rHi >= q0)
+        {
+            q1--;
+            rLo += d0;
+            rHi += d1 + (rLo < d0 ? 1UL : 0);
+        }
+        if (rHi > d1 || (rHi == d1 && rLo >= d0))
+        {
+            q1++;
+            borrow = rLo < d0 ? 1UL : 0;
+            rLo -= d0;
+            rHi = rHi - d1 - borrow;
+        }
+        r1 = rHi;
+        r0 = rLo;
         return q1;
     }
 
