@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Lockstep.Crypto;
 using Lockstep.Primitives;
 using Lockstep.Primitives.Rlp;
@@ -11,8 +12,10 @@ namespace Lockstep.Transactions;
 /// </summary>
 public sealed class Transaction
 {
-    private Hash256? _hash;
-    private Address? _sender;
+    // Lazily computed; boxed so that publishing a value is one atomic reference write when transactions are
+    // shared between threads (a Nullable<Hash256> could be observed half-written).
+    private StrongBox<Hash256>? _hash;
+    private StrongBox<Address>? _sender;
 
     /// <summary>The EIP-2718 type.</summary>
     public TxType Type { get; init; }
@@ -86,8 +89,18 @@ public sealed class Transaction
         return Type == TxType.Legacy ? w.ToArray() : Prefix((byte)Type, w.Written);
     }
 
+    /// <summary>
+    /// Writes this transaction as an item of a block body's transaction list: the RLP list itself for legacy,
+    /// an RLP byte string holding <c>type || rlp([...])</c> for typed transactions (EIP-2718).
+    /// </summary>
+    public void WriteBlockItem(RlpWriter writer)
+    {
+        if (Type == TxType.Legacy) writer.WriteRaw(Encode());
+        else writer.WriteBytes(Encode());
+    }
+
     /// <summary>keccak256 of <see cref="Encode"/>: the transaction hash.</summary>
-    public Hash256 Hash => _hash ??= Keccak256.Compute(Encode());
+    public Hash256 Hash => (_hash ??= new StrongBox<Hash256>(Keccak256.Compute(Encode()))).Value;
 
     /// <summary>The hash signed by the sender, committing to this transaction's own chain id.</summary>
     public Hash256 SigningHash() => SigningHash(ChainId);
@@ -174,7 +187,7 @@ public sealed class Transaction
         // EIP-2: s above n/2 is malleable and invalid for transactions (ecrecover itself still accepts it).
         if (R.IsZero || R >= Ecdsa.N || S.IsZero || S > Ecdsa.HalfN) { error = TransactionError.InvalidSignature; return false; }
 
-        if (_sender is { } cached) { sender = cached; error = TransactionError.None; return true; }
+        if (_sender is { } cached) { sender = cached.Value; error = TransactionError.None; return true; }
 
         Span<byte> hash = stackalloc byte[32];
         Span<byte> r = stackalloc byte[32];
@@ -183,7 +196,7 @@ public sealed class Transaction
         R.WriteBigEndian(r);
         S.WriteBigEndian(s);
         if (!Ecdsa.TryRecoverAddress(hash, r, s, recoveryId, out sender)) { error = TransactionError.RecoveryFailed; return false; }
-        _sender = sender;
+        _sender = new StrongBox<Address>(sender);
         error = TransactionError.None;
         return true;
     }

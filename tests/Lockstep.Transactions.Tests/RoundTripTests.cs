@@ -65,6 +65,9 @@ public class RoundTripTests
             Transaction tx = TxGen.RandomUnsigned(rng, type, 1).Sign(key);
             byte[] encoded = tx.Encode();
             byte[] item = type == TxType.Legacy ? encoded : Lockstep.Primitives.Rlp.RlpWriter.EncodeBytes(encoded);
+            var w = new Lockstep.Primitives.Rlp.RlpWriter();
+            tx.WriteBlockItem(w);
+            Assert.Equal(item, w.ToArray());
             Assert.Equal(tx.Hash, TransactionDecoder.DecodeBlockItem(item).Hash);
         }
     }
