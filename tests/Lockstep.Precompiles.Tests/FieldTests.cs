@@ -18,6 +18,13 @@ public class FieldTests
     }
 
     [Fact]
+    public void MontgomeryConstantIsMinusInverseOfP()
+    {
+        Assert.Equal(Fp.NegInv, Fp.ComputeNegInv());
+        Assert.Equal(BigInteger.Zero, (P * Fp.NegInv + 1) % (BigInteger.One << 64));
+    }
+
+    [Fact]
     public void ArithmeticMatchesBigInteger()
     {
         var rng = new Random(1);
@@ -105,5 +112,24 @@ public class FieldTests
         Fp12 x = RandomFp12(rng);
         BigInteger p6 = BigInteger.Pow(P, 6);
         Assert.True(Fp12.Equal(Fp12.Conjugate(x), Fp12.Pow(x, Fp12.Bits(p6))));
+    }
+
+    [Fact]
+    public void Fp12FrobeniusMatchesPowersOfP()
+    {
+        var rng = new Random(12);
+        Fp12 x = RandomFp12(rng);
+        for (int k = 1; k <= 3; k++)
+            Assert.True(Fp12.Equal(Fp12.Frobenius(x, k), Fp12.Pow(x, Fp12.Bits(BigInteger.Pow(P, k)))));
+    }
+
+    [Fact]
+    public void FinalExponentiationMatchesTheDefinition()
+    {
+        // The optimised final exponentiation equals f^((p^12 - 1)/r) computed by plain square-and-multiply.
+        var rng = new Random(13);
+        Fp12 f = RandomFp12(rng);
+        BigInteger e = (BigInteger.Pow(P, 12) - 1) / Bn254Curve.Order;
+        Assert.True(Fp12.Equal(Pairing.FinalExponentiation(f), Fp12.Pow(f, Fp12.Bits(e))));
     }
 }

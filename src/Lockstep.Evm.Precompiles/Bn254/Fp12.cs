@@ -15,6 +15,7 @@ internal readonly struct Fp12
     public static Fp12 One => new(Fp6.One, Fp6.Zero);
     public bool IsOne => Equal(this, One);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Fp12 Mul(in Fp12 x, in Fp12 y)
     {
         Fp6 v0 = Fp6.Mul(x.C0, y.C0);
@@ -24,6 +25,7 @@ internal readonly struct Fp12
     }
 
     /// <summary>Complex squaring: C0^2 + C1^2·v = (C0 + C1)(C0 + C1·v) - t - t·v, with t = C0·C1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Fp12 Square(in Fp12 x)
     {
         Fp6 t = Fp6.Mul(x.C0, x.C1);
@@ -62,6 +64,39 @@ internal readonly struct Fp12
         for (int i = 0; i < bits.Length; i++) bits[bits.Length - 1 - i] = !((e >> i) & 1).IsZero;
         return bits;
     }
+
+    /// <summary>
+    /// γ[k-1][i] = ξ^(i·(p^k - 1)/6): writing x = Σ c_i·w^i (c_i ∈ F_p2, i = 0..5, with v = w^2), the Frobenius
+    /// power x^(p^k) is Σ conj^k(c_i)·γ[k-1][i]·w^i, because w^(p^k) = w·(w^6)^((p^k - 1)/6) and w^6 = ξ.
+    /// </summary>
+    private static readonly Fp2[][] FrobeniusCoefficients = ComputeFrobeniusCoefficients();
+
+    private static Fp2[][] ComputeFrobeniusCoefficients()
+    {
+        var table = new Fp2[3][];
+        for (int k = 1; k <= 3; k++)
+        {
+            BigInteger e = (BigInteger.Pow(Fp.Modulus, k) - 1) / 6;
+            table[k - 1] = new Fp2[6];
+            for (int i = 0; i < 6; i++) table[k - 1][i] = Fp2.Pow(Fp2.Xi, e * i);
+        }
+        return table;
+    }
+
+    /// <summary>x^(p^k) for k = 1, 2, 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Fp12 Frobenius(in Fp12 x, int k)
+    {
+        Fp2[] g = FrobeniusCoefficients[k - 1];
+        bool conjugate = (k & 1) == 1;
+        // Basis positions: C0 = (w^0, w^2, w^4), C1 = (w^1, w^3, w^5).
+        return new Fp12(
+            new Fp6(Frob(x.C0.C0, g[0], conjugate), Frob(x.C0.C1, g[2], conjugate), Frob(x.C0.C2, g[4], conjugate)),
+            new Fp6(Frob(x.C1.C0, g[1], conjugate), Frob(x.C1.C1, g[3], conjugate), Frob(x.C1.C2, g[5], conjugate)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Fp2 Frob(in Fp2 c, in Fp2 gamma, bool conjugate) => Fp2.Mul(conjugate ? Fp2.Conjugate(c) : c, gamma);
 
     public static bool Equal(in Fp12 x, in Fp12 y) => Fp6.Equal(x.C0, y.C0) && Fp6.Equal(x.C1, y.C1);
 }

@@ -32,6 +32,7 @@ internal readonly struct Fp2 : IField<Fp2>
     public static Fp2 Neg(in Fp2 x) => new(Fp.Neg(x.A), Fp.Neg(x.B));
 
     /// <summary>Karatsuba: three base-field products.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Fp2 Mul(in Fp2 x, in Fp2 y)
     {
         Fp v0 = Fp.Mul(x.A, y.A);
@@ -41,6 +42,7 @@ internal readonly struct Fp2 : IField<Fp2>
     }
 
     /// <summary>(A + Bu)^2 = (A + B)(A - B) + 2AB·u.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Fp2 Square(in Fp2 x)
     {
         Fp ab = Fp.Mul(x.A, x.B);
@@ -51,6 +53,7 @@ internal readonly struct Fp2 : IField<Fp2>
     public static Fp2 MulByFp(in Fp2 x, in Fp k) => new(Fp.Mul(x.A, k), Fp.Mul(x.B, k));
 
     /// <summary>x·ξ = (9A - B) + (A + 9B)u.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp2 MulByXi(in Fp2 x)
     {
         Fp a8 = Fp.Double(Fp.Double(Fp.Double(x.A)));

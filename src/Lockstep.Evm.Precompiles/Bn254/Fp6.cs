@@ -26,6 +26,7 @@ internal readonly struct Fp6
     public static Fp6 Neg(in Fp6 x) => new(Fp2.Neg(x.C0), Fp2.Neg(x.C1), Fp2.Neg(x.C2));
 
     /// <summary>Karatsuba-style product with six F_p2 multiplications.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Fp6 Mul(in Fp6 x, in Fp6 y)
     {
         Fp2 v0 = Fp2.Mul(x.C0, y.C0);
@@ -52,6 +53,7 @@ internal readonly struct Fp6
     public static Fp6 MulByFp2(in Fp6 x, in Fp2 k) => new(Fp2.Mul(x.C0, k), Fp2.Mul(x.C1, k), Fp2.Mul(x.C2, k));
 
     /// <summary>The inverse via the norm to F_p2; zero maps to zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Fp6 Inverse(in Fp6 x)
     {
         Fp2 t0 = Fp2.Sub(Fp2.Square(x.C0), Fp2.MulByXi(Fp2.Mul(x.C1, x.C2)));

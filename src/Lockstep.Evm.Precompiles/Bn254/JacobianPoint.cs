@@ -40,6 +40,7 @@ internal readonly struct JacobianPoint<T> where T : struct, IField<T>
     public JacobianPoint<T> Negate() => new(X, T.Neg(Y), Z);
 
     /// <summary>dbl-2009-l.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JacobianPoint<T> Double(in JacobianPoint<T> p)
     {
         if (p.IsInfinity || p.Y.IsZero) return Infinity;
@@ -57,6 +58,7 @@ internal readonly struct JacobianPoint<T> where T : struct, IField<T>
     }
 
     /// <summary>add-2007-bl, falling back to doubling when the points are equal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JacobianPoint<T> Add(in JacobianPoint<T> p, in JacobianPoint<T> q)
     {
         if (p.IsInfinity) return q;
@@ -80,6 +82,7 @@ internal readonly struct JacobianPoint<T> where T : struct, IField<T>
     }
 
     /// <summary>k·p for a 256-bit scalar given as 32 big-endian bytes (left-to-right double-and-add).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static JacobianPoint<T> Multiply(in JacobianPoint<T> p, ReadOnlySpan<byte> scalarBigEndian)
     {
         JacobianPoint<T> acc = Infinity;
