@@ -26,8 +26,7 @@ internal static class NodeEncoder
                 o += WriteReference(d[o..], ext.Child);
                 break;
             case BranchNode branch:
-                Node?[] children = branch.Children;
-                for (int i = 0; i < 16; i++) o += WriteReference(d[o..], children[i]);
+                for (int i = 0; i < 16; i++) o += WriteReference(d[o..], branch.Children[i]);
                 o += WriteString(d[o..], branch.Value ?? []);
                 break;
             default:
@@ -46,8 +45,7 @@ internal static class NodeEncoder
                 return HexPrefixLength(ext.Path.Length) + ReferenceLength(ext.Child);
             case BranchNode branch:
                 int len = StringLength(branch.Value ?? []);
-                Node?[] children = branch.Children;
-                for (int i = 0; i < 16; i++) len += ReferenceLength(children[i]);
+                for (int i = 0; i < 16; i++) len += ReferenceLength(branch.Children[i]);
                 return len;
             default:
                 throw new InvalidOperationException("cannot encode an unresolved node");
