@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -209,10 +210,38 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         return new UInt256(r0, r1, r2, r3);
     }
 
+    /// <summary>
+    /// a^2 mod 2^256: the cross products a_i * a_j (i &lt; j) once, doubled by a shift, plus the squares on the diagonal;
+    /// six multiplications instead of ten.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static UInt256 Square(in UInt256 a)
+    {
+        ulong a0 = a.U0, a1 = a.U1, a2 = a.U2, a3 = a.U3;
+        // cross = a0*a1 * 2^64 + a0*a2 * 2^128 + (a0*a3 + a1*a2) * 2^192, limbs x1..x3
+        ulong h01 = Math.BigMul(a0, a1, out ulong x1);
+        ulong h02 = Math.BigMul(a0, a2, out ulong l02);
+        ulong x2 = h01 + l02;
+        ulong x3 = h02 + (x2 < l02 ? 1UL : 0) + a0 * a3 + a1 * a2;
+        x3 = (x3 << 1) | (x2 >> 63);
+        x2 = (x2 << 1) | (x1 >> 63);
+        x1 <<= 1;
+        ulong h00 = Math.BigMul(a0, a0, out ulong r0);
+        ulong h11 = Math.BigMul(a1, a1, out ulong l11);
+        ulong r1 = x1 + h00;
+        ulong c = r1 < h00 ? 1UL : 0;
+        ulong r2 = x2 + l11;
+        ulong c2 = r2 < l11 ? 1UL : 0;
+        r2 += c;
+        c2 |= r2 < c ? 1UL : 0;
+        ulong r3 = x3 + h11 + c2;
+        return new UInt256(r0, r1, r2, r3);
+    }
+
     /// <summary>The full 512-bit product of <paramref name="a"/> and <paramref name="b"/> into 8 limbs, least significant first.</summary>
     public static void MultiplyFull(in UInt256 a, in UInt256 b, Span<ulong> product)
     {
-        if (product.Length < 8) throw new ArgumentException("needs 8 limbs", nameof(product));
+        if (product.Length < 8) ThrowProductTooShort();
         ulong a0 = a.U0, a1 = a.U1, a2 = a.U2, a3 = a.U3;
         ulong b0 = b.U0, b1 = b.U1, b2 = b.U2, b3 = b.U3;
         ulong c, p1, p2, p3, p4, p5, p6;
@@ -237,6 +266,9 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         product[7] = MulAdd(a3, b3, p6, c, out p6);
         product[1] = p1; product[2] = p2; product[3] = p3; product[4] = p4; product[5] = p5; product[6] = p6;
     }
+
+    [DoesNotReturn]
+    private static void ThrowProductTooShort() => throw new ArgumentException("needs 8 limbs", "product");
 
     /// <summary>Unsigned division; division by zero gives zero as in the EVM (Yellow Paper, DIV).</summary>
     public static UInt256 Divide(in UInt256 a, in UInt256 b)
@@ -650,7 +682,7 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         for (int i = 0; i < bits; i++)
         {
             if (e.Bit(i)) result = Multiply(result, b);
-            if (i + 1 < bits) b = Multiply(b, b);
+            if (i + 1 < bits) b = Square(b);
         }
         return result;
     }

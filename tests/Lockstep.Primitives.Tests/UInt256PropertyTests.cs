@@ -40,6 +40,12 @@ public class UInt256PropertyTests
     });
 
     [Fact]
+    public void Square() => Check(Value, a =>
+    {
+        Assert.Equal(FromBig(Big(a) * Big(a)), UInt256.Square(a));
+    });
+
+    [Fact]
     public void MultiplyFull() => Check(Pair, p =>
     {
         (UInt256 a, UInt256 b) = p;
