@@ -16,20 +16,27 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
 {
     /// <summary>Least significant limb.</summary>
     public readonly ulong U0;
+    /// <summary>Bits 64..127.</summary>
     public readonly ulong U1;
+    /// <summary>Bits 128..191.</summary>
     public readonly ulong U2;
     /// <summary>Most significant limb.</summary>
     public readonly ulong U3;
 
+    /// <summary>0.</summary>
     public static readonly UInt256 Zero = default;
+    /// <summary>1.</summary>
     public static readonly UInt256 One = new(1);
+    /// <summary>2^256 - 1 (also -1 read as two's complement).</summary>
     public static readonly UInt256 MaxValue = new(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue);
 
     private static readonly BigInteger Modulus = BigInteger.One << 256;
 
+    /// <summary>From four limbs, least significant first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public UInt256(ulong u0, ulong u1, ulong u2, ulong u3) { U0 = u0; U1 = u1; U2 = u2; U3 = u3; }
 
+    /// <summary>From a 64-bit value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public UInt256(ulong value) { U0 = value; U1 = 0; U2 = 0; U3 = 0; }
 
@@ -54,7 +61,9 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         U0 = BinaryPrimitives.ReadUInt64BigEndian(padded[24..]);
     }
 
+    /// <summary>True for 0.</summary>
     public bool IsZero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (U0 | U1 | U2 | U3) == 0; }
+    /// <summary>True for 1.</summary>
     public bool IsOne => U0 == 1 && (U1 | U2 | U3) == 0;
     /// <summary>True when the value fits in 64 bits.</summary>
     public bool FitsInUlong { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => (U1 | U2 | U3) == 0; }
@@ -99,11 +108,16 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
 
     // ---- conversions -------------------------------------------------------------------
 
+    /// <summary>Widens a 64-bit value.</summary>
     public static implicit operator UInt256(ulong v) => new(v);
+    /// <summary>Widens a 32-bit value.</summary>
     public static implicit operator UInt256(uint v) => new(v);
+    /// <summary>Widens a non-negative int; a negative one throws <see cref="OverflowException"/>.</summary>
     public static implicit operator UInt256(int v) => v >= 0 ? new((ulong)v) : throw new OverflowException("negative value");
+    /// <summary>The low 64 bits (truncating, as a limb read).</summary>
     public static explicit operator ulong(UInt256 v) => v.U0;
 
+    /// <summary>The value as a non-negative BigInteger (allocates; for tests, tools and text, not for the EVM loop).</summary>
     public BigInteger ToBigInteger()
     {
         Span<byte> b = stackalloc byte[32];
@@ -122,6 +136,7 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         return new UInt256(b[..written]);
     }
 
+    /// <summary>Same as <see cref="ToBigInteger"/>.</summary>
     public static explicit operator BigInteger(UInt256 v) => v.ToBigInteger();
 
     /// <summary>True and the value when it fits in a signed 64-bit integer's non-negative range.</summary>
@@ -288,8 +303,9 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
 
     /// <summary>
     /// Quotient and remainder of <paramref name="a"/> / <paramref name="b"/>; both are zero when <paramref name="b"/> is zero
-    /// (the EVM's DIV and MOD convention). Allocation-free: a one-limb divisor uses a chain of 2-by-1 divisions
-    /// by a precomputed reciprocal, a wider one Knuth's algorithm D (TAOCP vol. 2, 4.3.1).
+    /// (the EVM's DIV and MOD convention). Allocation-free: a one-limb divisor uses a chain of 2-by-1 divisions by a
+    /// precomputed reciprocal, a two-limb divisor a chain of 3-by-2 divisions, a wider one Knuth's algorithm D
+    /// (TAOCP vol. 2, 4.3.1) over stack limbs.
     /// </summary>
     [SkipLocalsInit]
     public static void DivRem(in UInt256 a, in UInt256 b, out UInt256 quotient, out UInt256 remainder)
@@ -774,6 +790,7 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
 
     // ---- comparison -------------------------------------------------------------------
 
+    /// <summary>Unsigned a &lt; b.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool LessThan(in UInt256 a, in UInt256 b)
     {
@@ -791,23 +808,32 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         return LessThan(a, b);
     }
 
+    /// <summary>Unsigned order.</summary>
     public int CompareTo(UInt256 other) => this == other ? 0 : LessThan(this, other) ? -1 : 1;
+    /// <summary>Limb-wise equality.</summary>
     public bool Equals(UInt256 other) => U0 == other.U0 && U1 == other.U1 && U2 == other.U2 && U3 == other.U3;
     public override bool Equals(object? obj) => obj is UInt256 o && Equals(o);
     public override int GetHashCode() => HashCode.Combine(U0, U1, U2, U3);
 
     // ---- operators --------------------------------------------------------------------
 
+    /// <summary>Wrapping addition, <see cref="Add"/>.</summary>
     public static UInt256 operator +(in UInt256 a, in UInt256 b) => Add(a, b);
+    /// <summary>Wrapping subtraction, <see cref="Subtract"/>.</summary>
     public static UInt256 operator -(in UInt256 a, in UInt256 b) => Subtract(a, b);
+    /// <summary>Wrapping multiplication, <see cref="Multiply"/>.</summary>
     public static UInt256 operator *(in UInt256 a, in UInt256 b) => Multiply(a, b);
+    /// <summary>Unsigned division (x / 0 = 0), <see cref="Divide"/>.</summary>
     public static UInt256 operator /(in UInt256 a, in UInt256 b) => Divide(a, b);
+    /// <summary>Unsigned remainder (x % 0 = 0), <see cref="Mod"/>.</summary>
     public static UInt256 operator %(in UInt256 a, in UInt256 b) => Mod(a, b);
     public static UInt256 operator &(in UInt256 a, in UInt256 b) => new(a.U0 & b.U0, a.U1 & b.U1, a.U2 & b.U2, a.U3 & b.U3);
     public static UInt256 operator |(in UInt256 a, in UInt256 b) => new(a.U0 | b.U0, a.U1 | b.U1, a.U2 | b.U2, a.U3 | b.U3);
     public static UInt256 operator ^(in UInt256 a, in UInt256 b) => new(a.U0 ^ b.U0, a.U1 ^ b.U1, a.U2 ^ b.U2, a.U3 ^ b.U3);
     public static UInt256 operator ~(in UInt256 a) => new(~a.U0, ~a.U1, ~a.U2, ~a.U3);
+    /// <summary>Logical left shift, <see cref="ShiftLeft"/>.</summary>
     public static UInt256 operator <<(in UInt256 a, int n) => ShiftLeft(a, n);
+    /// <summary>Logical right shift, <see cref="ShiftRight"/>.</summary>
     public static UInt256 operator >>(in UInt256 a, int n) => ShiftRight(a, n);
     public static bool operator ==(in UInt256 a, in UInt256 b) => a.Equals(b);
     public static bool operator !=(in UInt256 a, in UInt256 b) => !a.Equals(b);
@@ -836,6 +862,7 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         return v;
     }
 
+    /// <summary>Parses decimal or 0x-prefixed hex ("0x" alone reads as zero); false for anything else or values above 2^256 - 1.</summary>
     public static bool TryParse(string? text, out UInt256 value)
     {
         value = Zero;
@@ -844,7 +871,7 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
         {
             ReadOnlySpan<char> h = text.AsSpan(2).TrimStart('0');
-            if (h.Length == 0) return text.Length > 2 || true;
+            if (h.Length == 0) return true; // "0x", "0x0", "0x00..." are zero
             if (h.Length > 64) return false;
             foreach (char c in h) if (!char.IsAsciiHexDigit(c)) return false;
             value = new UInt256(Hex.Decode(h.ToString()));
