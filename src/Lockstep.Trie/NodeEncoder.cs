@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Lockstep.Trie;
 
 /// <summary>
@@ -8,11 +10,11 @@ namespace Lockstep.Trie;
 internal static class NodeEncoder
 {
     /// <summary>Encodes <paramref name="n"/> into <paramref name="buffer"/> (grown when too small); returns the length.</summary>
-    internal static int Encode(Node n, ref byte[] buffer)
+    internal static int Encode(Node n, [NotNull] ref byte[]? buffer)
     {
         int payload = PayloadLength(n);
         int total = HeaderLength(payload) + payload;
-        if (buffer.Length < total) buffer = new byte[Math.Max(total, buffer.Length * 2)];
+        if (buffer is null || buffer.Length < total) buffer = new byte[Math.Max(Math.Max(total, 1024), (buffer?.Length ?? 0) * 2)];
         Span<byte> d = buffer;
         int o = WriteHeader(d, 0xc0, payload);
         switch (n)

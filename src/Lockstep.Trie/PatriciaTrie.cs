@@ -15,7 +15,9 @@ public sealed class PatriciaTrie
 
     private INodeStore? _store;
     private Node? _root;
-    private byte[] _scratch = new byte[1024];
+    /// <summary>Encoding buffer, per thread (parallel hashing encodes on pool threads); grows on demand.</summary>
+    [ThreadStatic]
+    private static byte[]? t_scratch;
 
     /// <summary>Changes since the root was last hashed: many of them make a parallel rehash worth its overhead.</summary>
     private int _changesSinceHash;
@@ -56,14 +58,10 @@ public sealed class PatriciaTrie
                 // The 16 subtrees below the root are disjoint, so they can be hashed on separate threads.
                 Parallel.For(0, 16, i =>
                 {
-                    if (top.Children[i] is { HashValid: false } child)
-                    {
-                        byte[] scratch = new byte[1024];
-                        EnsureHashed(child, ref scratch);
-                    }
+                    if (top.Children[i] is { HashValid: false } child) EnsureHashed(child, ref t_scratch);
                 });
             }
-            EnsureHashed(_root, ref _scratch);
+            EnsureHashed(_root, ref t_scratch);
             _changesSinceHash = 0;
             // The root is always referenced by hash, even when its RLP is shorter than 32 bytes.
             return _root.Inline is { } inline ? Keccak256.Compute(inline) : _root.Hash;
@@ -177,7 +175,7 @@ public sealed class PatriciaTrie
         var proof = new List<byte[]>();
         if (_root is null) return proof;
         _root = Resolve(_root);
-        EnsureHashed(_root!, ref _scratch);
+        EnsureHashed(_root!, ref t_scratch);
         Span<byte> nibbles = key.Length <= StackKeyLimit ? stackalloc byte[key.Length * 2] : new byte[key.Length * 2];
         ToNibbles(key, nibbles);
         ReadOnlySpan<byte> rest = nibbles;
@@ -186,8 +184,8 @@ public sealed class PatriciaTrie
         {
             if (n == _root || n.Inline is null)
             {
-                int length = NodeEncoder.Encode(n, ref _scratch);
-                proof.Add(_scratch.AsSpan(0, length).ToArray());
+                int length = NodeEncoder.Encode(n, ref t_scratch);
+                proof.Add(t_scratch.AsSpan(0, length).ToArray());
             }
             switch (n)
             {
@@ -544,7 +542,7 @@ public sealed class PatriciaTrie
     // ---- hashing and encoding ------------------------------------------------------------------
 
     /// <summary>Computes the cached reference of <paramref name="n"/> and every dirty node below it.</summary>
-    private static void EnsureHashed(Node n, ref byte[] scratch)
+    private static void EnsureHashed(Node n, ref byte[]? scratch)
     {
         if (n.HashValid) return;
         switch (n)
@@ -575,9 +573,9 @@ public sealed class PatriciaTrie
                     if (branch.Children[i] is { } c) CollectDirty(c, batch);
                 break;
         }
-        int length = NodeEncoder.Encode(n, ref _scratch);
-        if (!n.HashValid) SetReference(n, _scratch.AsSpan(0, length));
-        if (n.Inline is null) batch.Add(new(n.Hash, _scratch.AsSpan(0, length).ToArray()));
+        int length = NodeEncoder.Encode(n, ref t_scratch);
+        if (!n.HashValid) SetReference(n, t_scratch.AsSpan(0, length));
+        if (n.Inline is null) batch.Add(new(n.Hash, t_scratch.AsSpan(0, length).ToArray()));
         n.Persisted = true;
     }
 
