@@ -128,3 +128,34 @@ public sealed class RocksDbKeyValueStoreTests : KeyValueStoreContract
         Assert.Equal(new byte[] { 20 }, _store.Get([2]));
     }
 }
+
+/// <summary>The contract holds for a table view too, and tables with different prefixes never see each other's keys.</summary>
+public sealed class PrefixedKeyValueStoreTests : KeyValueStoreContract
+{
+    private readonly MemoryKeyValueStore _backing = new();
+    private readonly PrefixedKeyValueStore _store;
+
+    public PrefixedKeyValueStoreTests()
+    {
+        _store = new PrefixedKeyValueStore(_backing, [0x02]);
+        // Neighbours on both sides of the prefix must stay invisible.
+        _backing.Put([0x01, 0x02], [1]);
+        _backing.Put([0x03], [1]);
+    }
+
+    protected override IKeyValueStore Store => _store;
+
+    public override void Dispose() => _backing.Dispose();
+
+    [Fact]
+    public void TablesAreIsolated()
+    {
+        var other = new PrefixedKeyValueStore(_backing, [0x02, 0x00]);
+        _store.Put([0x10], [7]);
+        other.Put([0x10], [8]);
+        Assert.Equal(new byte[] { 7 }, _store.Get([0x10]));
+        Assert.Equal(new byte[] { 8 }, other.Get([0x10]));
+        Assert.Equal(new byte[] { 8 }, _store.Get([0x00, 0x10])); // a longer prefix nests inside a shorter one
+        Assert.Equal(new byte[] { 8 }, _backing.Get([0x02, 0x00, 0x10]));
+    }
+}

@@ -1,0 +1,50 @@
+namespace Lockstep.Storage;
+
+/// <summary>
+/// A table inside another store: every key is stored as <c>prefix ++ key</c>, so one RocksDB database can hold
+/// trie nodes, blocks, receipts and progress markers side by side. Iteration returns keys without the prefix.
+/// Disposing the view does not dispose the underlying store.
+/// </summary>
+public sealed class PrefixedKeyValueStore(IKeyValueStore inner, byte[] prefix) : IKeyValueStore
+{
+    private readonly byte[] _prefix = prefix.Length > 0 ? (byte[])prefix.Clone() : throw new ArgumentException("prefix must not be empty", nameof(prefix));
+
+    /// <inheritdoc />
+    public byte[]? Get(ReadOnlySpan<byte> key) => inner.Get(Prefixed(key));
+
+    /// <inheritdoc />
+    public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => inner.Put(Prefixed(key), value);
+
+    /// <inheritdoc />
+    public void Delete(ReadOnlySpan<byte> key) => inner.Delete(Prefixed(key));
+
+    /// <inheritdoc />
+    public IWriteBatch StartWriteBatch() => new Batch(this, inner.StartWriteBatch());
+
+    /// <inheritdoc />
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Iterate(byte[] prefix)
+    {
+        foreach (var kv in inner.Iterate(Prefixed(prefix)))
+            yield return new(kv.Key[_prefix.Length..], kv.Value);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() { }
+
+    private byte[] Prefixed(ReadOnlySpan<byte> key)
+    {
+        var k = new byte[_prefix.Length + key.Length];
+        _prefix.CopyTo(k, 0);
+        key.CopyTo(k.AsSpan(_prefix.Length));
+        return k;
+    }
+
+    private sealed class Batch(PrefixedKeyValueStore owner, IWriteBatch inner) : IWriteBatch
+    {
+        public int Count => inner.Count;
+        public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => inner.Put(owner.Prefixed(key), value);
+        public void Delete(ReadOnlySpan<byte> key) => inner.Delete(owner.Prefixed(key));
+        public void Commit() => inner.Commit();
+        public void Dispose() => inner.Dispose();
+    }
+}
