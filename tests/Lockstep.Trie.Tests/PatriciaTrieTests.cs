@@ -222,6 +222,51 @@ public class PatriciaTrieTests
         Assert.Equal(model.Values, list.Select(kv => kv.Value));
     }
 
+    [Theory]
+    [InlineData(31, false)]
+    [InlineData(32, true)]
+    public void RoundsOfReopenUpdateCommitMatchTheOracle(int seed, bool fixed32)
+    {
+        // Every round starts from a fresh instance at the last committed root, so every update, split and
+        // collapse works on nodes loaded lazily from the store (including inline children of stored nodes).
+        var rng = new Random(seed);
+        var store = new MemoryNodeStore();
+        var model = new Dictionary<string, byte[]>();
+        var keys = new List<byte[]>();
+        var history = new List<(Hash256 Root, Dictionary<string, byte[]> Snapshot)>();
+        Hash256 root = Keccak256.EmptyTrieRoot;
+        for (int round = 0; round < 30; round++)
+        {
+            var trie = new PatriciaTrie(store, root);
+            for (int op = 0; op < 60; op++)
+            {
+                byte[] key = keys.Count > 0 && rng.Next(2) == 0 ? keys[rng.Next(keys.Count)] : RandomKey(rng, fixed32);
+                keys.Add(key);
+                if (rng.Next(3) == 0)
+                {
+                    trie.Delete(key);
+                    model.Remove(Convert.ToHexString(key));
+                }
+                else
+                {
+                    byte[] value = RandomValue(rng);
+                    trie.Set(key, value);
+                    model[Convert.ToHexString(key)] = value;
+                }
+            }
+            root = trie.Commit();
+            Assert.Equal(OracleRoot(model), root);
+            history.Add((root, new Dictionary<string, byte[]>(model)));
+        }
+        // Every historical root still reads its own snapshot.
+        foreach (var (oldRoot, snapshot) in history)
+        {
+            var old = new PatriciaTrie(store, oldRoot);
+            foreach (var (k, v) in snapshot) Assert.Equal(v, old.Get(Convert.FromHexString(k)));
+            Assert.Equal(snapshot.Count, old.ToList().Count);
+        }
+    }
+
     [Fact]
     public void ParallelAndSerialHashingAgree()
     {
