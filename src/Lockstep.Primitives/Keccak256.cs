@@ -1,6 +1,9 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Lockstep.Primitives;
 
@@ -40,8 +43,16 @@ public static class Keccak256
     }
 
     /// <summary>Hashes <paramref name="input"/> into the first 32 bytes of <paramref name="output"/>.</summary>
-    [SkipLocalsInit]
     public static void Compute(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (output.Length < 32) throw new ArgumentException("the output needs 32 bytes", nameof(output));
+        if (Avx512F.IsSupported) ComputeAvx512(input, output);
+        else ComputeScalar(input, output);
+    }
+
+    /// <summary>The portable sponge: lanes in 64-bit locals.</summary>
+    [SkipLocalsInit]
+    internal static void ComputeScalar(ReadOnlySpan<byte> input, Span<byte> output)
     {
         Span<ulong> state = stackalloc ulong[25];
         state.Clear();
@@ -62,6 +73,96 @@ public static class Keccak256
 
         for (int i = 0; i < 4; i++)
             BinaryPrimitives.WriteUInt64LittleEndian(output.Slice(i * 8, 8), state[i]);
+    }
+
+    /// <summary>
+    /// The sponge with AVX-512: plane y of the state (lanes A[0..4, y]) lives in one 512-bit register, lanes 5..7 are
+    /// scratch that never flows into lanes 0..4. Theta and chi are three-input logic (vpternlogq), rho a per-lane rotate
+    /// (vprolvq), pi a gather of one lane from each plane. Step definitions: FIPS 202, section 3.2.
+    /// Only called when <see cref="Avx512F.IsSupported"/>; x86 is little-endian, as the lanes are.
+    /// </summary>
+    [SkipLocalsInit]
+    internal static void ComputeAvx512(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        Span<byte> last = stackalloc byte[Rate];
+        int fullBlocks = input.Length / Rate;
+        ReadOnlySpan<byte> tail = input[(fullBlocks * Rate)..];
+        last.Clear();
+        tail.CopyTo(last);
+        last[tail.Length] ^= 0x01;  // Keccak pad10*1 with Ethereum's (pre-FIPS) domain byte 0x01
+        last[Rate - 1] ^= 0x80;
+
+        // theta: C[x-1] and C[x+1]; chi: A[x+1] and A[x+2]; all within a plane
+        Vector512<ulong> minus1 = Vector512.Create(4UL, 0, 1, 2, 3, 5, 6, 7);
+        Vector512<ulong> plus1 = Vector512.Create(1UL, 2, 3, 4, 0, 5, 6, 7);
+        Vector512<ulong> plus2 = Vector512.Create(2UL, 3, 4, 0, 1, 5, 6, 7);
+        // rho offsets r[x, y] per plane y
+        Vector512<ulong> rho0 = Vector512.Create(0UL, 1, 62, 28, 27, 0, 0, 0);
+        Vector512<ulong> rho1 = Vector512.Create(36UL, 44, 6, 55, 20, 0, 0, 0);
+        Vector512<ulong> rho2 = Vector512.Create(3UL, 10, 43, 25, 39, 0, 0, 0);
+        Vector512<ulong> rho3 = Vector512.Create(41UL, 45, 15, 21, 8, 0, 0, 0);
+        Vector512<ulong> rho4 = Vector512.Create(18UL, 2, 61, 56, 14, 0, 0, 0);
+        // pi: B[y, 2x + 3y] = A[x, y], so output plane t takes lane k from plane k at x = (3t + k) mod 5.
+        // Lanes 0,1 come from planes 0,1 (two-source permute, index + 8 = second source), lanes 2,3 from planes 2,3;
+        // a last two-source permute keeps lanes 0..3 of that merge and takes lane 4 from plane 4.
+        Vector512<ulong> pi01T0 = Vector512.Create(0UL, 9, 0, 0, 0, 0, 0, 0), pi23T0 = Vector512.Create(0UL, 0, 2, 11, 0, 0, 0, 0), pi4T0 = Vector512.Create(0UL, 1, 2, 3, 12, 0, 0, 0);
+        Vector512<ulong> pi01T1 = Vector512.Create(3UL, 12, 0, 0, 0, 0, 0, 0), pi23T1 = Vector512.Create(0UL, 0, 0, 9, 0, 0, 0, 0), pi4T1 = Vector512.Create(0UL, 1, 2, 3, 10, 0, 0, 0);
+        Vector512<ulong> pi01T2 = Vector512.Create(1UL, 10, 0, 0, 0, 0, 0, 0), pi23T2 = Vector512.Create(0UL, 0, 3, 12, 0, 0, 0, 0), pi4T2 = Vector512.Create(0UL, 1, 2, 3, 8, 0, 0, 0);
+        Vector512<ulong> pi01T3 = Vector512.Create(4UL, 8, 0, 0, 0, 0, 0, 0), pi23T3 = Vector512.Create(0UL, 0, 1, 10, 0, 0, 0, 0), pi4T3 = Vector512.Create(0UL, 1, 2, 3, 11, 0, 0, 0);
+        Vector512<ulong> pi01T4 = Vector512.Create(2UL, 11, 0, 0, 0, 0, 0, 0), pi23T4 = Vector512.Create(0UL, 0, 4, 8, 0, 0, 0, 0), pi4T4 = Vector512.Create(0UL, 1, 2, 3, 9, 0, 0, 0);
+        Vector512<ulong> lanes01 = Vector512.Create(ulong.MaxValue, ulong.MaxValue, 0, 0, 0, 0, 0, 0);
+        // absorbing: block lanes 5..9 -> plane 1, 10..14 -> plane 2, 15..16 -> plane 3 (the rest of plane 3 gets zeros)
+        Vector512<ulong> absorb1 = Vector512.Create(5UL, 6, 7, 8, 9, 5, 6, 7);
+        Vector512<ulong> absorb2 = Vector512.Create(2UL, 3, 4, 5, 6, 5, 6, 7);
+        Vector512<ulong> absorb3 = Vector512.Create(7UL, 8, 9, 9, 9, 9, 9, 9);
+
+        Vector512<ulong> a0 = Vector512<ulong>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+        ulong[] rc = RoundConstants;
+        for (int block = 0; block <= fullBlocks; block++)
+        {
+            ReadOnlySpan<byte> data = block < fullBlocks ? input.Slice(block * Rate, Rate) : last;
+            ref ulong lanes = ref Unsafe.As<byte, ulong>(ref MemoryMarshal.GetReference(data));
+            Vector512<ulong> low = Vector512.LoadUnsafe(ref lanes);          // block lanes 0..7
+            Vector512<ulong> high = Vector512.LoadUnsafe(ref lanes, 8);      // block lanes 8..15
+            Vector512<ulong> lane16 = Vector512.CreateScalar(Unsafe.Add(ref lanes, 16));
+            a0 ^= low;
+            a1 ^= Avx512F.PermuteVar8x64x2(low, absorb1, high);
+            a2 ^= Avx512F.PermuteVar8x64(high, absorb2);
+            a3 ^= Avx512F.PermuteVar8x64x2(high, absorb3, lane16);
+
+            for (int round = 0; round < 24; round++)
+            {
+                // theta
+                Vector512<ulong> c = Avx512F.TernaryLogic(Avx512F.TernaryLogic(a0, a1, a2, 0x96), a3, a4, 0x96);
+                Vector512<ulong> d = Avx512F.PermuteVar8x64(c, minus1) ^ Avx512F.RotateLeft(Avx512F.PermuteVar8x64(c, plus1), 1);
+                // rho
+                a0 = Avx512F.RotateLeftVariable(a0 ^ d, rho0);
+                a1 = Avx512F.RotateLeftVariable(a1 ^ d, rho1);
+                a2 = Avx512F.RotateLeftVariable(a2 ^ d, rho2);
+                a3 = Avx512F.RotateLeftVariable(a3 ^ d, rho3);
+                a4 = Avx512F.RotateLeftVariable(a4 ^ d, rho4);
+                // pi
+                Vector512<ulong> b0 = Avx512F.PermuteVar8x64x2(Vector512.ConditionalSelect(lanes01,
+                    Avx512F.PermuteVar8x64x2(a0, pi01T0, a1), Avx512F.PermuteVar8x64x2(a2, pi23T0, a3)), pi4T0, a4);
+                Vector512<ulong> b1 = Avx512F.PermuteVar8x64x2(Vector512.ConditionalSelect(lanes01,
+                    Avx512F.PermuteVar8x64x2(a0, pi01T1, a1), Avx512F.PermuteVar8x64x2(a2, pi23T1, a3)), pi4T1, a4);
+                Vector512<ulong> b2 = Avx512F.PermuteVar8x64x2(Vector512.ConditionalSelect(lanes01,
+                    Avx512F.PermuteVar8x64x2(a0, pi01T2, a1), Avx512F.PermuteVar8x64x2(a2, pi23T2, a3)), pi4T2, a4);
+                Vector512<ulong> b3 = Avx512F.PermuteVar8x64x2(Vector512.ConditionalSelect(lanes01,
+                    Avx512F.PermuteVar8x64x2(a0, pi01T3, a1), Avx512F.PermuteVar8x64x2(a2, pi23T3, a3)), pi4T3, a4);
+                Vector512<ulong> b4 = Avx512F.PermuteVar8x64x2(Vector512.ConditionalSelect(lanes01,
+                    Avx512F.PermuteVar8x64x2(a0, pi01T4, a1), Avx512F.PermuteVar8x64x2(a2, pi23T4, a3)), pi4T4, a4);
+                // chi: a ^ (~b & c) is truth table 0xD2
+                a0 = Avx512F.TernaryLogic(b0, Avx512F.PermuteVar8x64(b0, plus1), Avx512F.PermuteVar8x64(b0, plus2), 0xD2);
+                a1 = Avx512F.TernaryLogic(b1, Avx512F.PermuteVar8x64(b1, plus1), Avx512F.PermuteVar8x64(b1, plus2), 0xD2);
+                a2 = Avx512F.TernaryLogic(b2, Avx512F.PermuteVar8x64(b2, plus1), Avx512F.PermuteVar8x64(b2, plus2), 0xD2);
+                a3 = Avx512F.TernaryLogic(b3, Avx512F.PermuteVar8x64(b3, plus1), Avx512F.PermuteVar8x64(b3, plus2), 0xD2);
+                a4 = Avx512F.TernaryLogic(b4, Avx512F.PermuteVar8x64(b4, plus1), Avx512F.PermuteVar8x64(b4, plus2), 0xD2);
+                // iota
+                a0 ^= Vector512.CreateScalar(rc[round]);
+            }
+        }
+        a0.GetLower().AsByte().CopyTo(output);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
