@@ -6,13 +6,14 @@ namespace Lockstep.Benchmarks;
 
 /// <summary>
 /// Kernel benchmarks: <c>dotnet run -c Release --project bench/Lockstep.Benchmarks -- --filter '*'</c>.
-/// Whole flows: <c>... -- erc20 [--txs 20000] [--senders 100] [--runs 5]</c>.
+/// Whole flows: <c>... -- erc20 [--txs 20000] [--senders 100] [--runs 5]</c> and <c>... -- compute [--rounds 20000] [--runs 5]</c>.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "erc20") return Erc20(args);
+        if (args.Length > 0 && args[0] == "compute") return Compute(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
@@ -21,6 +22,22 @@ public static class Program
     {
         int i = Array.IndexOf(args, "--" + name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static int Compute(string[] args)
+    {
+        int rounds = Arg(args, "rounds", 20000), runs = Arg(args, "runs", 5);
+        ComputeFlow.RunOnce(Math.Min(rounds, 2000)); // warm-up
+        var rates = new List<double>();
+        for (int r = 0; r < runs; r++)
+        {
+            var (gas, seconds) = ComputeFlow.RunOnce(rounds);
+            rates.Add(gas / seconds / 1e6);
+            Console.WriteLine(FormattableString.Invariant($"lockstep run {r + 1}: Compute.run({rounds}) {gas} gas in {seconds:F3} s = {gas / seconds / 1e6:F1} Mgas/s"));
+        }
+        rates.Sort();
+        Console.WriteLine(FormattableString.Invariant($"lockstep median {rates[rates.Count / 2]:F1} Mgas/s (best {rates[^1]:F1})"));
+        return 0;
     }
 
     private static int Erc20(string[] args)

@@ -25,6 +25,10 @@ public class SenderRecoveryBenchmarks
     private readonly int[] _recId = new int[Count];
     private readonly byte[][] _encodedTx = new byte[Count][];
     private readonly EthECDSASignature[] _nethereumSigs = new EthECDSASignature[Count];
+    private const int BatchSize = 256;
+    private readonly Transaction[] _batch = new Transaction[BatchSize];
+    private readonly Address[] _batchSenders = new Address[BatchSize];
+    private readonly TransactionError[] _batchErrors = new TransactionError[BatchSize];
     private int _i;
 
     [GlobalSetup]
@@ -78,6 +82,15 @@ public class SenderRecoveryBenchmarks
         Transaction tx = TransactionDecoder.Decode(_encodedTx[i]);
         tx.TryRecoverSender(1, out Address a, out _);
         return a;
+    }
+
+    /// <summary>Per-transaction cost of <see cref="SenderRecovery.RecoverAll"/> on all cores (fresh decodes, so no cached senders).</summary>
+    [Benchmark(OperationsPerInvoke = BatchSize, Description = "Lockstep SenderRecovery.RecoverAll, all cores (per tx)")]
+    public TransactionError OursBatchAllCores()
+    {
+        for (int i = 0; i < BatchSize; i++) _batch[i] = TransactionDecoder.Decode(_encodedTx[i & (Count - 1)]);
+        SenderRecovery.RecoverAll(_batch, 1, _batchSenders, _batchErrors);
+        return _batchErrors[0];
     }
 
     [Benchmark(Description = "NBitcoin.Secp256k1 ECPubKey.TryRecover")]

@@ -4,41 +4,18 @@
 // to SENDERS dev accounts, pre-signs TXS transfers (each to a fresh recipient), submits them all, then times
 // one `evm_mine` that puts all of them in one block: execution + state root + block assembly.
 // Usage: node tools/bench/anvil-erc20.mjs [--txs 20000] [--senders 100] [--runs 3] [--json]
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ethers } from 'ethers';
+import { startAnvil, rpc, sendAll, MNEMONIC } from './anvil.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tools = path.resolve(here, '..');
 const arg = (name, def) => { const i = process.argv.indexOf('--' + name); return i >= 0 ? Number(process.argv[i + 1]) : def; };
 const TXS = arg('txs', 20000), SENDERS = arg('senders', 100), RUNS = arg('runs', 3);
 const asJson = process.argv.includes('--json');
-const MNEMONIC = 'test test test test test test test test test test test junk';
 const artifact = JSON.parse(readFileSync(path.resolve(tools, '..', 'contracts', 'artifacts', 'BenchToken.json'), 'utf8'));
-
-function startAnvil() {
-  const bin = path.join(tools, 'node_modules', '@foundry-rs', 'anvil-linux-amd64', 'bin', 'anvil');
-  const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--no-mining', '--accounts', String(SENDERS + 1),
-    '--disable-block-gas-limit', '--hardfork', 'cancun', '--mnemonic', MNEMONIC, '--base-fee', '1', '--order', 'fifo'],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', d => {
-      out += d;
-      const m = out.match(/Listening on 127\.0\.0\.1:(\d+)/);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-    });
-    child.on('exit', code => reject(new Error('anvil exited with ' + code)));
-    setTimeout(() => reject(new Error('anvil did not start in 30 s')), 30000).unref();
-  });
-}
-
-async function rpc(url, body) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return res.json();
-}
 
 async function runOnce(url) {
   const provider = new ethers.JsonRpcProvider(url, undefined, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 });
@@ -85,18 +62,9 @@ async function runOnce(url) {
   return { txs: count, seconds, txPerSecond: count / seconds, mgasPerSecond: gasUsed / seconds / 1e6, gasUsed };
 }
 
-async function sendAll(url, raws) {
-  for (let i = 0; i < raws.length; i += 500) {
-    const batch = raws.slice(i, i + 500).map((r, j) => ({ jsonrpc: '2.0', id: i + j, method: 'eth_sendRawTransaction', params: [r] }));
-    const res = await rpc(url, batch);
-    const bad = res.find(r => r.error);
-    if (bad) throw new Error('send failed: ' + JSON.stringify(bad.error));
-  }
-}
-
 const results = [];
 for (let r = 0; r < RUNS; r++) {
-  const { child, url } = await startAnvil();
+  const { child, url } = await startAnvil(SENDERS + 1);
   try { results.push(await runOnce(url)); } finally { child.kill('SIGKILL'); }
   if (!asJson) console.log(`anvil run ${r + 1}: ${results.at(-1).txs} ERC20 transfers in ${results.at(-1).seconds.toFixed(3)} s = ${results.at(-1).txPerSecond.toFixed(0)} tx/s, ${results.at(-1).mgasPerSecond.toFixed(1)} Mgas/s`);
 }

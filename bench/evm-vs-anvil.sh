@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# ERC20 block throughput, side by side in one run: anvil (revm) then Lockstep's EVM, same workload
+# EVM throughput side by side in one run, anvil (revm) then Lockstep, same workloads: ERC20 blocks
 # (OpenZeppelin ERC20, TXS transfers from SENDERS senders to fresh recipients, one block, timed with its state root).
+# and a compute-heavy contract (Compute.run, Mgas/s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TXS=${TXS:-20000} SENDERS=${SENDERS:-100} RUNS=${RUNS:-5}
@@ -9,3 +10,6 @@ dotnet build -c Release bench/Lockstep.Benchmarks -v q -nologo >/dev/null
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 node tools/bench/anvil-erc20.mjs --txs "$TXS" --senders "$SENDERS" --runs "$RUNS"
 dotnet bench/Lockstep.Benchmarks/bin/Release/net10.0/Lockstep.Benchmarks.dll erc20 --txs "$TXS" --senders "$SENDERS" --runs "$RUNS"
+ROUNDS=${ROUNDS:-100000}
+node tools/bench/anvil-compute.mjs --rounds "$ROUNDS" --runs "$RUNS"
+dotnet bench/Lockstep.Benchmarks/bin/Release/net10.0/Lockstep.Benchmarks.dll compute --rounds "$ROUNDS" --runs "$RUNS"
