@@ -1,0 +1,100 @@
+using Lockstep.Evm;
+using Lockstep.Execution;
+using Lockstep.Primitives;
+using Lockstep.State;
+
+namespace Lockstep.Differential.Tests;
+
+/// <summary>Executes a <see cref="DiffCase"/> with our <see cref="TransactionProcessor"/> over a fresh <see cref="WorldState"/>.</summary>
+public static class LockstepRunner
+{
+    /// <summary>
+    /// Runs the case. <paramref name="extraSlots"/> names storage keys to include in the account dump besides the
+    /// pre-state's (WorldState does not enumerate storage; the state root covers every slot regardless).
+    /// </summary>
+    public static Outcome Run(DiffCase c, IReadOnlyDictionary<Address, IEnumerable<UInt256>>? extraSlots = null)
+    {
+        Outcome? outcome = null;
+        Exception? error = null;
+        // Nested calls recurse on the native stack, as in production, so run on a big one.
+        var thread = new Thread(() =>
+        {
+            try { outcome = RunCore(c, extraSlots); }
+            catch (Exception e) { error = e; }
+        }, 64 * 1024 * 1024);
+        thread.Start();
+        thread.Join();
+        if (error is not null) throw new InvalidOperationException($"our EVM threw on {c.Name}", error);
+        return outcome!;
+    }
+
+    private static Outcome RunCore(DiffCase c, IReadOnlyDictionary<Address, IEnumerable<UInt256>>? extraSlots)
+    {
+        var state = new WorldState();
+        foreach ((Address address, PreAccount a) in c.Pre)
+            state.SetAccount(address, a.Nonce, a.Balance, a.Code, a.Storage);
+        state.CommitTransaction();
+        state.ComputeStateRoot();
+
+        var block = new BlockEnvironment
+        {
+            Coinbase = DiffCase.Coinbase,
+            Number = DiffCase.BlockNumber,
+            Timestamp = DiffCase.Timestamp,
+            GasLimit = DiffCase.BlockGasLimit,
+            BaseFee = new UInt256(DiffCase.BaseFee),
+            PrevRandao = DiffCase.PrevRandao,
+            ChainId = UInt256.One,
+        };
+        using var vm = new VirtualMachine();
+        var processor = new TransactionProcessor(state, block, vm);
+        var tx = new TransactionInput
+        {
+            Type = 0,
+            Sender = DiffCase.Sender,
+            To = c.To,
+            Nonce = c.Pre[DiffCase.Sender].Nonce,
+            Value = c.Value,
+            Data = c.Data,
+            GasLimit = c.GasLimit,
+            GasPrice = new UInt256(DiffCase.GasPrice),
+        };
+        if (!processor.TryExecute(tx, out TransactionResult result, out InvalidTransactionReason invalid))
+            throw new InvalidOperationException($"our processor rejected the transaction: {invalid}");
+
+        Hash256 root = state.ComputeStateRoot();
+        var accounts = new SortedDictionary<Address, AccountDump>();
+        foreach (Address address in state.CachedAccounts)
+        {
+            var keys = new HashSet<UInt256>();
+            if (c.Pre.TryGetValue(address, out PreAccount? pre)) keys.UnionWith(pre.Storage.Keys);
+            if (extraSlots is not null && extraSlots.TryGetValue(address, out IEnumerable<UInt256>? more)) keys.UnionWith(more);
+            var storage = new SortedDictionary<UInt256, UInt256>();
+            foreach (UInt256 k in keys)
+            {
+                UInt256 v = state.GetStorage(address, k);
+                if (!v.IsZero) storage[k] = v;
+            }
+            accounts[address] = new AccountDump
+            {
+                Nonce = state.GetNonce(address),
+                Balance = state.GetBalance(address),
+                Code = state.GetCode(address),
+                Storage = storage,
+            };
+        }
+
+        var logs = new List<LogDump>();
+        foreach (LogEntry l in result.Logs) logs.Add(new LogDump(l.Address, l.Topics, l.Data));
+        return new Outcome
+        {
+            Kind = result.Status.IsSuccess() ? OutcomeKind.Success : result.Status.IsRevert() ? OutcomeKind.Revert : OutcomeKind.Halt,
+            GasUsed = result.GasUsed,
+            Output = result.Output,
+            Logs = logs,
+            Accounts = accounts,
+            StateRoot = root,
+            Detail = result.Status.ToString(),
+        };
+    }
+}
