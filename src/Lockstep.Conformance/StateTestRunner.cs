@@ -59,6 +59,7 @@ public sealed class StateTestRunner : IDisposable
             foreach (JsonElement c in cases.EnumerateArray())
             {
                 CaseResult r;
+                _vm.MissingPrecompileCalls = 0;
                 try
                 {
                     r = RunCase(file, test.Name, fork, index, test.Value, c);
@@ -67,7 +68,8 @@ public sealed class StateTestRunner : IDisposable
                 {
                     r = new CaseResult(file, test.Name, fork, index, false, false, "", "exception: " + e.GetType().Name + ": " + e.Message);
                 }
-                if (known) r = r with { Pass = false, KnownFailure = true, Error = "known failure: EIP-4844 point evaluation (0x0a) not implemented" };
+                if (known || (!r.Pass && _vm.MissingPrecompileCalls > 0))
+                    r = r with { Pass = false, KnownFailure = true, Error = "known failure: EIP-4844 point evaluation (0x0a) not implemented" + (r.Error is null ? "" : "; " + r.Error) };
                 results.Add(r);
                 index++;
             }
@@ -163,6 +165,8 @@ public sealed class StateTestRunner : IDisposable
     private static bool TryBuildTransaction(JsonElement tx, int di, int gi, int vi, out TransactionInput? input)
     {
         input = null;
+        // Fillers write out-of-range values as "0x:bigint 0x..."; such a transaction cannot be encoded validly.
+        if (!TryParseU256(tx.GetProperty("value")[vi].GetString()!, out UInt256 value)) return false;
         UInt256 gasLimit = ParseU256(tx.GetProperty("gasLimit")[gi].GetString()!);
         UInt256 nonce = ParseU256(tx.GetProperty("nonce").GetString()!);
         if (!gasLimit.FitsInUlong || !nonce.FitsInUlong) return false;
@@ -204,7 +208,7 @@ public sealed class StateTestRunner : IDisposable
             Sender = Address.FromHex(tx.GetProperty("sender").GetString()!),
             To = to.Length == 0 ? null : Address.FromHex(to),
             Nonce = nonce.U0,
-            Value = ParseU256(tx.GetProperty("value")[vi].GetString()!),
+            Value = value,
             Data = Hex.Decode(tx.GetProperty("data")[di].GetString()!),
             GasLimit = gasLimit.U0,
             GasPrice = tx.TryGetProperty("gasPrice", out JsonElement gp) ? ParseU256(gp.GetString()!) : UInt256.Zero,
@@ -214,6 +218,19 @@ public sealed class StateTestRunner : IDisposable
             BlobVersionedHashes = blobHashes,
             MaxFeePerBlobGas = tx.TryGetProperty("maxFeePerBlobGas", out JsonElement mb) ? ParseU256(mb.GetString()!) : UInt256.Zero,
         };
+        return true;
+    }
+
+    private static bool TryParseU256(string s, out UInt256 value)
+    {
+        const string bigint = "0x:bigint ";
+        if (s.StartsWith(bigint, StringComparison.Ordinal)) s = s[bigint.Length..];
+        var big = s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? System.Numerics.BigInteger.Parse("0" + s[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+            : System.Numerics.BigInteger.Parse(s, CultureInfo.InvariantCulture);
+        value = default;
+        if (big.GetBitLength() > 256) return false;
+        value = UInt256.FromBigInteger(big);
         return true;
     }
 
