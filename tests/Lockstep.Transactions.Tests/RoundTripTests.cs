@@ -97,3 +97,31 @@ public class RoundTripTests
         Assert.Equal(a.S, b.S);
     }
 }
+
+/// <summary>Batch recovery must equal one-by-one recovery, including for invalid signatures.</summary>
+public class SenderRecoveryTests
+{
+    [Fact]
+    public void RecoverAll_MatchesSequential()
+    {
+        var rng = new Random(5);
+        var txs = new List<Transaction>();
+        var expected = new List<Address>();
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] key = TxGen.RandomKey(rng);
+            Transaction tx = TxGen.RandomUnsigned(rng, (TxType)(i % 4), 1).Sign(key);
+            if (i % 7 == 0) tx = tx.WithSignature(tx.V, tx.R, Lockstep.Crypto.Ecdsa.N - tx.S); // high s: invalid
+            txs.Add(tx);
+            expected.Add(i % 7 == 0 ? default : Lockstep.Crypto.Ecdsa.PrivateKeyToAddress(key));
+        }
+        var senders = new Address[txs.Count];
+        var errors = new TransactionError[txs.Count];
+        SenderRecovery.RecoverAll(txs, 1, senders, errors);
+        for (int i = 0; i < txs.Count; i++)
+        {
+            Assert.Equal(expected[i], senders[i]);
+            Assert.Equal(i % 7 == 0 ? TransactionError.InvalidSignature : TransactionError.None, errors[i]);
+        }
+    }
+}
