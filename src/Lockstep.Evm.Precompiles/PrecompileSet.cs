@@ -6,10 +6,8 @@ namespace Lockstep.Evm.Precompiles;
 /// The precompiles active under Cancun rules, by address (0x01 to 0x0a):
 /// 0x01 <see cref="EcRecoverPrecompile"/>, 0x02 <see cref="Sha256Precompile"/>, 0x03 <see cref="Ripemd160Precompile"/>,
 /// 0x04 <see cref="IdentityPrecompile"/>, 0x05 <see cref="ModExpPrecompile"/>, 0x06 <see cref="Bn256AddPrecompile"/>,
-/// 0x07 <see cref="Bn256ScalarMulPrecompile"/>, 0x08 <see cref="Bn256PairingPrecompile"/>, 0x09 <see cref="Blake2FPrecompile"/>.
-/// 0x0a (EIP-4844 point evaluation) is NOT implemented: it needs BLS12-381 pairings and the KZG trusted setup,
-/// which nothing in this repository provides yet. It is deliberately left unregistered, so <see cref="TryGet"/> is
-/// false for it while <see cref="IsPrecompileAddress"/> is true (it is still warm under EIP-2929).
+/// 0x07 <see cref="Bn256ScalarMulPrecompile"/>, 0x08 <see cref="Bn256PairingPrecompile"/>, 0x09 <see cref="Blake2FPrecompile"/>,
+/// 0x0a <see cref="PointEvaluationPrecompile"/> (EIP-4844, with our own BLS12-381 pairing and the ceremony's [τ]G2).
 /// </summary>
 public static class PrecompileSet
 {
@@ -26,6 +24,7 @@ public static class PrecompileSet
         Register(0x07, Bn256ScalarMulPrecompile.Instance);
         Register(0x08, Bn256PairingPrecompile.Instance);
         Register(0x09, Blake2FPrecompile.Instance);
+        Register(0x0a, PointEvaluationPrecompile.Instance);
     }
 
     /// <summary>Addresses that are precompiles (they start warm under EIP-2929).</summary>
@@ -43,7 +42,7 @@ public static class PrecompileSet
         return true;
     }
 
-    /// <summary>True when <paramref name="address"/> is in 0x01..0x0a, implemented or not.</summary>
+    /// <summary>True when <paramref name="address"/> is in 0x01..0x0a.</summary>
     public static bool IsPrecompileAddress(in Address address)
     {
         UInt256 n = address.ToUInt256();

@@ -27,7 +27,7 @@ public class VectorTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string file in new[] { "ecRecover.json", "modexp_eip2565.json", "bn256Add.json", "bn256ScalarMul.json", "bn256Pairing.json", "blake2F.json", "fail-blake2f.json" })
+        foreach (string file in new[] { "ecRecover.json", "modexp_eip2565.json", "bn256Add.json", "bn256ScalarMul.json", "bn256Pairing.json", "blake2F.json", "fail-blake2f.json", "pointEvaluation.json" })
             foreach (Vector v in Load(file))
                 data.Add(file, v.Name);
         return data;
@@ -40,6 +40,7 @@ public class VectorTests
         "bn256Add.json" => Bn256AddPrecompile.Instance,
         "bn256ScalarMul.json" => Bn256ScalarMulPrecompile.Instance,
         "bn256Pairing.json" => Bn256PairingPrecompile.Instance,
+        "pointEvaluation.json" => PointEvaluationPrecompile.Instance,
         _ => Blake2FPrecompile.Instance,
     };
 
