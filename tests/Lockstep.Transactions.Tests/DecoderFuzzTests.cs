@@ -54,6 +54,42 @@ public class DecoderFuzzTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(decoded > 100 && rejected > 10_000, $"decoded {decoded}, rejected {rejected}");
     }
 
+    [Fact]
+    public void RandomSignatures_NeverThrow()
+    {
+        var rng = new Random(31337);
+        List<byte[]> corpus = Corpus();
+        int accepted = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            Transaction tx;
+            try { tx = TransactionDecoder.Decode(corpus[rng.Next(corpus.Count)]); }
+            catch (TransactionDecodeException) { continue; }
+            UInt256 v = rng.Next(3) switch { 0 => (UInt256)(uint)rng.Next(0, 40), 1 => TxGen.RandomU256(rng), _ => tx.V };
+            UInt256 r = rng.Next(4) == 0 ? tx.R : TxGen.RandomU256(rng);
+            UInt256 s = rng.Next(4) == 0 ? tx.S : TxGen.RandomU256(rng);
+            Transaction mutated = tx.WithSignature(v, r, s);
+            if (mutated.TryRecoverSender((ulong)rng.Next(0, 3), out _, out TransactionError error)) accepted++;
+            else Assert.NotEqual(TransactionError.None, error);
+        }
+        Assert.True(accepted > 0);
+    }
+
+    [Fact]
+    public void MutatedBlockItems_DecodeOrThrowTypedError()
+    {
+        List<byte[]> corpus = Corpus();
+        var rng = new Random(4242);
+        for (int i = 0; i < 5000; i++)
+        {
+            byte[] seed = corpus[rng.Next(corpus.Count)];
+            byte[] item = seed.Length > 0 && seed[0] < 0x80 ? Lockstep.Primitives.Rlp.RlpWriter.EncodeBytes(seed) : seed;
+            byte[] input = Mutate(rng, item, corpus);
+            try { TransactionDecoder.DecodeBlockItem(input); }
+            catch (TransactionDecodeException) { }
+        }
+    }
+
     private static string? Check(byte[] input, ref int decoded, ref int rejected)
     {
         Transaction tx;

@@ -130,6 +130,25 @@ public class ValidationTests
         Assert.Equal(TransactionError.MalformedRlp, Assert.Throws<TransactionDecodeException>(() => TransactionDecoder.Decode(ok.AsSpan(0, ok.Length - 1))).Reason);
     }
 
+    [Fact]
+    public void Decoder_RejectsBlobNetworkWrapperAndWrappedLegacy()
+    {
+        // EIP-4844 network form: type || rlp([tx_payload_body, blobs, commitments, proofs]); blocks carry only the body.
+        Transaction blobTx = Call(TxType.Blob).Sign(Key);
+        byte[] body = blobTx.Encode()[1..];
+        byte[] blob = new byte[64];
+        var w = new Lockstep.Primitives.Rlp.RlpWriter();
+        w.StartList().WriteRaw(body).StartList().WriteBytes(blob).EndList().StartList().WriteBytes(new byte[48]).EndList().StartList().WriteBytes(new byte[48]).EndList().EndList();
+        byte[] network = [0x03, .. w.ToArray()];
+        Assert.Equal(TransactionError.UnexpectedItemKind, Assert.Throws<TransactionDecodeException>(() => TransactionDecoder.Decode(network)).Reason);
+
+        // In a block body a legacy transaction is the list itself, never a string around it.
+        byte[] legacy = Call(TxType.Legacy).Sign(Key).Encode();
+        byte[] wrapped = Lockstep.Primitives.Rlp.RlpWriter.EncodeBytes(legacy);
+        Assert.Equal(TransactionError.UnsupportedType, Assert.Throws<TransactionDecodeException>(() => TransactionDecoder.DecodeBlockItem(wrapped)).Reason);
+        Assert.Equal(TransactionError.UnsupportedType, Assert.Throws<TransactionDecodeException>(() => TransactionDecoder.Decode(wrapped)).Reason);
+    }
+
     private static TransactionError Recover(Transaction tx, ulong chainId = 1) =>
         tx.TryRecoverSender(chainId, out _, out TransactionError error) ? TransactionError.None : error;
 
