@@ -78,6 +78,24 @@ public sealed class Transaction
     /// <summary>The tip cap per gas: maxPriorityFeePerGas for EIP-1559 types, gasPrice otherwise.</summary>
     public UInt256 TipCap => Type >= TxType.DynamicFee ? MaxPriorityFeePerGas : GasPrice;
 
+    /// <summary>GAS_PER_BLOB = 2^17 (EIP-4844).</summary>
+    public const ulong GasPerBlob = 131072;
+
+    /// <summary>Blob gas this transaction consumes: GAS_PER_BLOB per versioned hash (EIP-4844), zero for other types.</summary>
+    public ulong BlobGas => Type == TxType.Blob ? GasPerBlob * (ulong)BlobVersionedHashes.Count : 0;
+
+    /// <summary>
+    /// The price per gas actually paid in a block with <paramref name="baseFee"/>: gasPrice for legacy and EIP-2930,
+    /// <c>min(maxFeePerGas, baseFee + maxPriorityFeePerGas)</c> for EIP-1559 types. The caller must already have
+    /// checked that the fee cap covers the base fee.
+    /// </summary>
+    public UInt256 EffectiveGasPrice(in UInt256 baseFee)
+    {
+        if (Type < TxType.DynamicFee) return GasPrice;
+        UInt256 withTip = UInt256.AddOverflow(baseFee, MaxPriorityFeePerGas, out bool overflow);
+        return overflow || withTip > MaxFeePerGas ? MaxFeePerGas : withTip;
+    }
+
     /// <summary>
     /// The canonical encoding: <c>rlp([...])</c> for legacy, <c>type || rlp([...])</c> for typed transactions
     /// (EIP-2718). This is what <see cref="TransactionDecoder.Decode"/> reads and what the transaction hash covers.

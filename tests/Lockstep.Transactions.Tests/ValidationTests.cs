@@ -131,6 +131,22 @@ public class ValidationTests
     }
 
     [Fact]
+    public void EffectiveGasPriceAndBlobGas()
+    {
+        // EIP-1559: priority_fee_per_gas = min(max_priority_fee_per_gas, max_fee_per_gas - base_fee);
+        // effective_gas_price = priority_fee_per_gas + base_fee.
+        Transaction tx = Call(); // maxFee 10, tip 1
+        Assert.Equal((UInt256)8, tx.EffectiveGasPrice(7));
+        Assert.Equal((UInt256)10, tx.EffectiveGasPrice(9));
+        Assert.Equal((UInt256)10, tx.EffectiveGasPrice(10));
+        Assert.Equal((UInt256)10, Call(TxType.Legacy).EffectiveGasPrice(3)); // gasPrice whatever the base fee
+        Assert.Equal((UInt256)10, tx.EffectiveGasPrice(UInt256.MaxValue)); // base + tip overflows: capped
+        // EIP-4844: GAS_PER_BLOB = 2**17 per blob.
+        Assert.Equal(3UL * (1 << 17), Call(TxType.Blob, blobs: [VersionedHash(1), VersionedHash(1), VersionedHash(1)]).BlobGas);
+        Assert.Equal(0UL, tx.BlobGas);
+    }
+
+    [Fact]
     public void Decoder_RejectsBlobNetworkWrapperAndWrappedLegacy()
     {
         // EIP-4844 network form: type || rlp([tx_payload_body, blobs, commitments, proofs]); blocks carry only the body.
