@@ -1,5 +1,4 @@
 using Lockstep.Evm;
-using Lockstep.Evm.Precompiles;
 using Lockstep.Primitives;
 using Lockstep.State;
 
@@ -116,9 +115,10 @@ public class TransactionProcessor
 
     private static UInt256 Mul(in UInt256 a, in UInt256 b, out bool overflow)
     {
-        System.Numerics.BigInteger p = a.ToBigInteger() * b.ToBigInteger();
-        overflow = p.GetBitLength() > 256;
-        return overflow ? UInt256.Zero : UInt256.FromBigInteger(p);
+        Span<ulong> p = stackalloc ulong[8];
+        UInt256.MultiplyFull(a, b, p);
+        overflow = (p[4] | p[5] | p[6] | p[7]) != 0;
+        return new UInt256(p[0], p[1], p[2], p[3]);
     }
 
     /// <summary>Buys gas at the effective price (and blob gas at the blob base fee), bumps the nonce of calls, warms EIP-2929/2930/3651 addresses.</summary>
@@ -137,7 +137,7 @@ public class TransactionProcessor
 
         State.WarmAddress(tx.Sender);
         if (tx.To is Address to) State.WarmAddress(to);
-        foreach (Address p in PrecompileSet.Addresses) State.WarmAddress(p);
+        // Precompiles are always warm (EIP-2929); the interpreter checks the address range instead of the set.
         State.WarmAddress(Block.Coinbase); // EIP-3651
         foreach (AccessListItem item in tx.AccessList)
         {
@@ -174,7 +174,12 @@ public class TransactionProcessor
         UInt256 tip = gasPrice - Block.BaseFee; // the base fee is burnt (EIP-1559)
         State.AddBalance(Block.Coinbase, new UInt256((ulong)gasUsed) * tip);
 
-        var logs = call.Success ? State.Logs.ToArray() : [];
+        LogEntry[] logs = [];
+        if (call.Success && State.Logs.Count > 0)
+        {
+            logs = new LogEntry[State.Logs.Count];
+            for (int i = 0; i < logs.Length; i++) logs[i] = State.Logs[i];
+        }
         State.CommitTransaction();
         return new TransactionResult
         {

@@ -1,3 +1,4 @@
+using Lockstep.Evm.Precompiles;
 using Lockstep.Primitives;
 
 namespace Lockstep.Evm.Instructions;
@@ -28,7 +29,10 @@ public static unsafe class Environment
 
     /// <summary>EIP-2929: 2600 for the first touch of an account in the transaction, 100 after.</summary>
     internal static long AccessCost(ref Frame f, in Address a) =>
-        f.State.WarmAddress(a) ? GasCost.ColdAccountAccessEip2929 : GasCost.WarmStorageReadEip2929;
+        IsCold(ref f, a) ? GasCost.ColdAccountAccessEip2929 : GasCost.WarmStorageReadEip2929;
+
+    /// <summary>Warms <paramref name="a"/> and says whether it was cold; precompiles are always warm (EIP-2929).</summary>
+    internal static bool IsCold(ref Frame f, in Address a) => !PrecompileSet.IsPrecompileAddress(a) && f.State.WarmAddress(a);
 
     internal static ExecStatus Push(ref Frame f, in UInt256 v)
     {

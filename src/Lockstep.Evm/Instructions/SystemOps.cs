@@ -158,7 +158,7 @@ public static unsafe class SystemOps
         if (f.IsStatic) return ExecStatus.StaticStateChange;
         Address beneficiary = Address.FromUInt256(f.Peek(0));
         f.Sp--;
-        long cost = f.State.WarmAddress(beneficiary) ? GasCost.ColdAccountAccessEip2929 : 0;
+        long cost = Environment.IsCold(ref f, beneficiary) ? GasCost.ColdAccountAccessEip2929 : 0;
         UInt256 balance = f.State.GetBalance(f.Address);
         if (!balance.IsZero && f.State.IsEmpty(beneficiary)) cost += GasCost.SelfDestructNewAccount;
         if (!f.Charge(cost)) return ExecStatus.OutOfGas;
