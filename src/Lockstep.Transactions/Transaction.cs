@@ -134,7 +134,7 @@ public sealed class Transaction
         if (Type != TxType.Legacy && chainId is null) throw new ArgumentException("typed transactions always commit to a chain id", nameof(chainId));
         var w = new RlpWriter(128 + Data.Length);
         WriteFields(w, signing: true, chainId);
-        if (Type == TxType.Legacy) return Keccak256.Compute(w.ToArray());
+        if (Type == TxType.Legacy) return Keccak256.Compute(w.Written);
         return Keccak256.Compute(Prefix((byte)Type, w.Written));
     }
 
