@@ -62,6 +62,9 @@ public sealed class Asm
     /// <summary>MSTORE of a value at a memory offset.</summary>
     public Asm MStore(BigInteger offset, BigInteger value) => Push(value).Push(offset).Ops(Op.MSTORE);
 
+    /// <summary>MSTORE of a hex word at a memory offset.</summary>
+    public Asm MStore(BigInteger offset, string hexWord) => Push(hexWord).Push(offset).Ops(Op.MSTORE);
+
     /// <summary>SSTORE of a value at a slot.</summary>
     public Asm SStore(BigInteger slot, BigInteger value) => Push(value).Push(slot).Ops(Op.SSTORE);
 

@@ -13,7 +13,7 @@ public static class Differ
         var slots = new Dictionary<Address, IEnumerable<UInt256>>();
         foreach ((Address a, AccountDump d) in theirs.Accounts) slots[a] = d.Storage.Keys;
         Outcome ours = LockstepRunner.Run(c, slots);
-        return (ours, theirs, Outcome.Diff(ours, theirs));
+        return (ours, theirs, Outcome.Diff(ours, theirs, compareOutput: c.To is not null));
     }
 
     /// <summary>Fails with a readable diff unless both engines agree on status, gas, output, logs and state.</summary>

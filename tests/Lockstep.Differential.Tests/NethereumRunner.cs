@@ -90,15 +90,21 @@ public static class NethereumRunner
         }
 
         var logs = new List<LogDump>();
-        foreach (FilterLog l in r.Logs ?? r.ProgramResult?.Logs ?? [])
+        // Nethereum keeps the logs emitted before a failure in the result of a failed transaction. They do not count:
+        // execution-specs process_message_call sets `logs = ()` when evm.error (revert or halt), and a failed
+        // receipt has no logs. So a failed transaction's oracle logs are empty, and ours must be too.
+        IEnumerable<FilterLog> reported = r.Success ? r.Logs ?? r.ProgramResult?.Logs ?? [] : [];
+        foreach (FilterLog l in reported)
         {
             var topics = new Hash256[l.Topics?.Length ?? 0];
             for (int i = 0; i < topics.Length; i++) topics[i] = Hash256.FromHex(l.Topics![i].ToString()!);
             logs.Add(new LogDump(Address.FromHex(l.Address), topics, string.IsNullOrEmpty(l.Data) ? [] : Hex.Decode(l.Data)));
         }
 
+        // Nethereum reports every failed top frame as a revert (ProgramResult.IsRevert, no exception); only REVERT
+        // returns unused gas (Yellow Paper 9.4.2: an exceptional halt consumes all of it), so all gas used means halt.
         OutcomeKind kind = r.Success ? OutcomeKind.Success
-            : r.ProgramResult?.Exception is not null || (r.ProgramResult is { IsRevert: false }) ? OutcomeKind.Halt
+            : r.GasUsed == c.GasLimit ? OutcomeKind.Halt
             : OutcomeKind.Revert;
         return new Outcome
         {
