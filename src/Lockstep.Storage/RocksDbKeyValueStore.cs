@@ -11,13 +11,24 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
     private readonly RocksDb _db;
     private bool _disposed;
 
+    /// <summary>Default size of the LRU block cache: trie reads are random point lookups, so caching blocks pays.</summary>
+    public const ulong DefaultBlockCacheBytes = 64UL << 20;
+
     /// <summary>Opens (creating when missing) the database at <paramref name="path"/>.</summary>
-    public RocksDbKeyValueStore(string path)
+    /// <param name="path">Database directory.</param>
+    /// <param name="blockCacheBytes">LRU block cache capacity.</param>
+    public RocksDbKeyValueStore(string path, ulong blockCacheBytes = DefaultBlockCacheBytes)
     {
         Directory.CreateDirectory(path);
+        // Bloom filters (10 bits per key, about 1% false positives) let lookups of absent keys skip disk reads.
+        var table = new BlockBasedTableOptions()
+            .SetBlockCache(Cache.CreateLru(blockCacheBytes))
+            .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
+            .SetCacheIndexAndFilterBlocks(true);
         var options = new DbOptions()
             .SetCreateIfMissing(true)
-            .IncreaseParallelism(Math.Max(1, Environment.ProcessorCount));
+            .IncreaseParallelism(Math.Max(1, Environment.ProcessorCount))
+            .SetBlockBasedTableFactory(table);
         _db = RocksDb.Open(options, path);
         Path = path;
     }

@@ -130,7 +130,9 @@ public sealed class RlpWriter
     /// <summary>RLP list header + the concatenation of already-encoded items.</summary>
     public static byte[] EncodeList(params byte[][] encodedItems)
     {
-        var w = new RlpWriter(encodedItems.Sum(i => i.Length) + 9);
+        int total = 0;
+        foreach (byte[] item in encodedItems) total += item.Length;
+        var w = new RlpWriter(total + 9);
         w.StartList();
         foreach (byte[] item in encodedItems) w.WriteRaw(item);
         return w.EndList().ToArray();
