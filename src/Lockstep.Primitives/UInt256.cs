@@ -584,12 +584,12 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         rLo -= d0;
         rHi = rHi - d1 - borrow;
         q1++;
-        if (rHi >= q0)
-        {
-            q1--;
-            rLo += d0;
-            rHi += d1 + (rLo < d0 ? 1UL : 0);
-        }
+        // First correction branch-free, as in Div2By1.
+        ulong mask = 0UL - (rHi >= q0 ? 1UL : 0);
+        q1 += mask;
+        ulong addLo = d0 & mask;
+        rLo += addLo;
+        rHi += (d1 & mask) + (rLo < addLo ? 1UL : 0);
         if (rHi > d1 || (rHi == d1 && rLo >= d0))
         {
             q1++;
@@ -613,7 +613,11 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
         q0 += u0;
         q1 += u1 + (q0 < u0 ? 1UL : 0) + 1;
         ulong r = u0 - q1 * d;
-        if (r > q0) { q1--; r += d; }
+        // The first correction is taken about half the time, so it is done with a mask rather than a branch
+        // (as the paper advises); the second is rare.
+        ulong mask = 0UL - (r > q0 ? 1UL : 0);
+        q1 += mask;
+        r += d & mask;
         if (r >= d) { q1++; r -= d; }
         remainder = r;
         return q1;
