@@ -45,11 +45,18 @@ public class PrecompileBenchmarks
 
     private static readonly byte[] HashInput = new byte[1024];
 
+    // go-ethereum pointEvaluation.json "pointEvaluation1": a valid EIP-4844 KZG opening.
+    private static readonly byte[] PointEvaluationInput = Hex.Decode(
+        "01e798154708fe7789429634053cbf9f99b619f9f084048927333fce637f549b564c0a11a0f704f4fc3e8acfe0f8245f0ad1347b378fbf96e206da11a5d36306" +
+        "24d25032e67a7e6a4910df5834b8fe70e6bcfeeac0352434196bdf4b2485d5a18f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca2" +
+        "5f26936857bc3a7c2539ea8ec3a952b7873033e038326e87ed3e1276fd140253fa08e9fc25fb2d9a98527fc22a2c9612fbeafdad446cbc7bcdbdcd780af2c16a");
+
     [Benchmark] public bool Bn256Pairing2() => Bn256PairingPrecompile.Instance.TryRun(PairingTwo, out _);
     [Benchmark] public bool Bn256Add() => Bn256AddPrecompile.Instance.TryRun(AddInput, out _);
     [Benchmark] public bool Bn256ScalarMul() => Bn256ScalarMulPrecompile.Instance.TryRun(MulInput, out _);
     [Benchmark] public bool Blake2F12Rounds() => Blake2FPrecompile.Instance.TryRun(Blake2Input, out _);
     [Benchmark] public bool ModExp256() => ModExpPrecompile.Instance.TryRun(ModExpInput, out _);
     [Benchmark] public bool Sha256Of1KiB() => Sha256Precompile.Instance.TryRun(HashInput, out _);
+    [Benchmark] public bool PointEvaluation() => PointEvaluationPrecompile.Instance.TryRun(PointEvaluationInput, out _);
     [Benchmark] public bool Ripemd160Of1KiB() => Ripemd160Precompile.Instance.TryRun(HashInput, out _);
 }

@@ -1,4 +1,5 @@
 using Lockstep.Evm.Precompiles.Bn254;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Evm.Precompiles;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Lockstep.Evm.Precompiles.Bls12381;
-using Lockstep.Evm.Precompiles.Bn254;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Evm.Precompiles;
 
@@ -30,7 +30,7 @@ public sealed class PointEvaluationPrecompile : IPrecompile
         byte[] output = new byte[64];
         output[30] = FieldElementsPerBlob >> 8;
         output[31] = FieldElementsPerBlob & 0xff;
-        Bn254Curve.ToBytes32(Curve.Order).CopyTo(output, 32);
+        Scalars.ToBytes32(Curve.Order).CopyTo(output, 32);
         return output;
     }
 

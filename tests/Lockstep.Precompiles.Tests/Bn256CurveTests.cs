@@ -2,6 +2,7 @@ using System.Numerics;
 using Lockstep.Evm.Precompiles;
 using Lockstep.Evm.Precompiles.Bn254;
 using static Lockstep.Precompiles.Tests.TestUtil;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Precompiles.Tests;
 

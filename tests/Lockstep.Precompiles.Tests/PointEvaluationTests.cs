@@ -8,6 +8,7 @@ using Lockstep.Testing;
 using BlsFp = Lockstep.Evm.Precompiles.Bls12381.Fp;
 using BlsFp2 = Lockstep.Evm.Precompiles.Bls12381.Fp2;
 using BlsPairing = Lockstep.Evm.Precompiles.Bls12381.Pairing;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Precompiles.Tests;
 
@@ -114,8 +115,8 @@ public class PointEvaluationTests
         BigInteger a = new BigInteger(buf, isUnsigned: true) % Curve.Order;
         JacobianPoint<BlsFp> p = Kzg.G1Generator;
         JacobianPoint<BlsFp2> q = Kzg.G2Generator;
-        JacobianPoint<BlsFp> aP = JacobianPoint<BlsFp>.Multiply(p, Bn254Curve.ToBytes32(a));
-        JacobianPoint<BlsFp2> aQ = JacobianPoint<BlsFp2>.Multiply(q, Bn254Curve.ToBytes32(a));
+        JacobianPoint<BlsFp> aP = JacobianPoint<BlsFp>.Multiply(p, Scalars.ToBytes32(a));
+        JacobianPoint<BlsFp2> aQ = JacobianPoint<BlsFp2>.Multiply(q, Scalars.ToBytes32(a));
         // e(aP, Q)·e(-P, aQ) = 1, while e(aP, Q)·e(-P, (a+1)Q) ≠ 1 and e(P, Q) ≠ 1.
         Assert.True(BlsPairing.ProductIsOne([aP, p.Negate()], [q, aQ]));
         JacobianPoint<BlsFp2> a1Q = JacobianPoint<BlsFp2>.Add(aQ, q);

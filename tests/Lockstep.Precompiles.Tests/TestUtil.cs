@@ -1,5 +1,6 @@
 using System.Numerics;
 using Lockstep.Evm.Precompiles.Bn254;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Precompiles.Tests;
 
@@ -9,7 +10,7 @@ internal static class TestUtil
     public static readonly BigInteger P = Fp.Modulus;
     public static readonly BigInteger R = Bn254Curve.Order;
 
-    public static byte[] Word(BigInteger v) => Bn254Curve.ToBytes32(((v % (BigInteger.One << 256)) + (BigInteger.One << 256)) % (BigInteger.One << 256));
+    public static byte[] Word(BigInteger v) => Scalars.ToBytes32(((v % (BigInteger.One << 256)) + (BigInteger.One << 256)) % (BigInteger.One << 256));
 
     public static byte[] EncodeG1(in JacobianPoint<Fp> p)
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Numerics;
-using Lockstep.Evm.Precompiles.Bn254;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Evm.Precompiles.Bls12381;
 
@@ -15,7 +15,7 @@ internal static class Curve
     public static readonly BigInteger Order = BigInteger.Parse(
         "073eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
-    public static readonly byte[] OrderBytes = Bn254Curve.ToBytes32(Order);
+    public static readonly byte[] OrderBytes = Scalars.ToBytes32(Order);
 
     public static readonly Fp B = Fp.FromBigInteger(4);
     public static readonly Fp2 TwistB = Fp2.Mul(new Fp2(B, Fp.Zero), Fp2.Xi);

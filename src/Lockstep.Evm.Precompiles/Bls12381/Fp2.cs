@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-using Lockstep.Evm.Precompiles.Bn254;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Evm.Precompiles.Bls12381;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
-using Lockstep.Evm.Precompiles.Bn254;
 using Lockstep.Primitives;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Evm.Precompiles.Bls12381;
 
@@ -40,8 +40,8 @@ internal static class Kzg
         if (!Curve.TryDecompressG1(commitment48, out JacobianPoint<Fp> commitment)) return false;
         if (!Curve.TryDecompressG1(proof48, out JacobianPoint<Fp> proof)) return false;
 
-        JacobianPoint<Fp2> xMinusZ = JacobianPoint<Fp2>.Add(G2Tau, JacobianPoint<Fp2>.Multiply(G2Generator, Bn254Curve.ToBytes32(Curve.Order - z)));
-        JacobianPoint<Fp> pMinusY = JacobianPoint<Fp>.Add(commitment, JacobianPoint<Fp>.Multiply(G1Generator, Bn254Curve.ToBytes32(Curve.Order - y)));
+        JacobianPoint<Fp2> xMinusZ = JacobianPoint<Fp2>.Add(G2Tau, JacobianPoint<Fp2>.Multiply(G2Generator, Scalars.ToBytes32(Curve.Order - z)));
+        JacobianPoint<Fp> pMinusY = JacobianPoint<Fp>.Add(commitment, JacobianPoint<Fp>.Multiply(G1Generator, Scalars.ToBytes32(Curve.Order - y)));
         ReadOnlySpan<JacobianPoint<Fp>> g1 = [pMinusY, proof];
         ReadOnlySpan<JacobianPoint<Fp2>> g2 = [G2Generator.Negate(), xMinusZ];
         return Pairing.ProductIsOne(g1, g2);

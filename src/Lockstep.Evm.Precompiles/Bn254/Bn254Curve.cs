@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Evm.Precompiles.Bn254;
 
@@ -15,7 +16,7 @@ internal static class Bn254Curve
         "030644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     /// <summary>r as 32 big-endian bytes, for the G2 subgroup check.</summary>
-    public static readonly byte[] OrderBytes = ToBytes32(Order);
+    public static readonly byte[] OrderBytes = Scalars.ToBytes32(Order);
 
     /// <summary>b = 3 of G1.</summary>
     public static readonly Fp B = Fp.FromUlong(3);
@@ -38,13 +39,6 @@ internal static class Bn254Curve
         false);
 
     private static BigInteger Hex(string hex) => BigInteger.Parse("0" + hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-
-    internal static byte[] ToBytes32(BigInteger v)
-    {
-        byte[] b = new byte[32];
-        v.TryWriteBytes(b.AsSpan(32 - v.GetByteCount(isUnsigned: true)), out _, isUnsigned: true, isBigEndian: true);
-        return b;
-    }
 
     /// <summary>
     /// Reads an EIP-196 G1 point (x, y as 32-byte big-endian words; (0, 0) is infinity). False when a coordinate

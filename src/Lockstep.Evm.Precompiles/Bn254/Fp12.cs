@@ -76,7 +76,9 @@ internal readonly struct Fp12
         var table = new Fp2[3][];
         for (int k = 1; k <= 3; k++)
         {
-            BigInteger e = (BigInteger.Pow(Fp.Modulus, k) - 1) / 6;
+            BigInteger pk1 = BigInteger.Pow(Fp.Modulus, k) - 1;
+            if (!(pk1 % 6).IsZero) throw new InvalidOperationException("p^k - 1 is not divisible by 6");
+            BigInteger e = pk1 / 6;
             table[k - 1] = new Fp2[6];
             for (int i = 0; i < 6; i++) table[k - 1][i] = Fp2.Pow(Fp2.Xi, e * i);
         }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Lockstep.Evm.Precompiles.Curves;
 
 namespace Lockstep.Evm.Precompiles.Bn254;
 

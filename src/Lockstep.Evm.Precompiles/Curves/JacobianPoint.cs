@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Lockstep.Evm.Precompiles.Bn254;
+namespace Lockstep.Evm.Precompiles.Curves;
 
 /// <summary>
 /// A point of a short Weierstrass curve y^2 = x^3 + b (a = 0) over field <typeparamref name="T"/> in Jacobian

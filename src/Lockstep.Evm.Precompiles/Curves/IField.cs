@@ -1,4 +1,4 @@
-namespace Lockstep.Evm.Precompiles.Bn254;
+namespace Lockstep.Evm.Precompiles.Curves;
 
 /// <summary>
 /// The field operations the generic curve code needs. Implemented by value types so the JIT specialises
