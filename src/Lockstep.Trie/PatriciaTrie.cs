@@ -15,6 +15,7 @@ public sealed class PatriciaTrie
 
     private INodeStore? _store;
     private Node? _root;
+
     /// <summary>Encoding buffer, per thread (parallel hashing encodes on pool threads); grows on demand.</summary>
     [ThreadStatic]
     private static byte[]? t_scratch;
