@@ -69,9 +69,11 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
         return new Address(b);
     }
 
+    /// <summary>Byte-wise equality.</summary>
     public bool Equals(Address other) => _w0 == other._w0 && _w1 == other._w1 && _w2 == other._w2;
     public override bool Equals(object? obj) => obj is Address a && Equals(a);
     public override int GetHashCode() => HashCode.Combine(_w0, _w1, _w2);
+    /// <summary>Lexicographic order of the bytes (the order of the big-endian numbers).</summary>
     public int CompareTo(Address other)
     {
         int c = _w0.CompareTo(other._w0);
@@ -79,7 +81,9 @@ public readonly struct Address : IEquatable<Address>, IComparable<Address>
         c = _w1.CompareTo(other._w1);
         return c != 0 ? c : _w2.CompareTo(other._w2);
     }
+    /// <summary>Byte-wise equality.</summary>
     public static bool operator ==(Address a, Address b) => a.Equals(b);
+    /// <summary>Byte-wise inequality.</summary>
     public static bool operator !=(Address a, Address b) => !a.Equals(b);
 
     /// <summary>0x-prefixed lower-case hex.</summary>

@@ -61,9 +61,16 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
         return new Hash256(b);
     }
 
+    /// <summary>Byte-wise equality.</summary>
     public bool Equals(Hash256 other) => _w0 == other._w0 && _w1 == other._w1 && _w2 == other._w2 && _w3 == other._w3;
     public override bool Equals(object? obj) => obj is Hash256 h && Equals(h);
-    public override int GetHashCode() => (int)(_w3 ^ (_w3 >> 32) ^ _w1);
+    /// <summary>
+    /// Seeded per process (HashCode is randomized), like Address and UInt256: hashes that end up as dictionary keys
+    /// (storage slots, code hashes) can be chosen by users, and a fixed function of the bytes would let them grind
+    /// bucket collisions cheaply.
+    /// </summary>
+    public override int GetHashCode() => HashCode.Combine(_w0, _w1, _w2, _w3);
+    /// <summary>Lexicographic order of the bytes (the order of the big-endian numbers).</summary>
     public int CompareTo(Hash256 other)
     {
         int c = _w0.CompareTo(other._w0);
@@ -73,7 +80,9 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
         c = _w2.CompareTo(other._w2);
         return c != 0 ? c : _w3.CompareTo(other._w3);
     }
+    /// <summary>Byte-wise equality.</summary>
     public static bool operator ==(Hash256 a, Hash256 b) => a.Equals(b);
+    /// <summary>Byte-wise inequality.</summary>
     public static bool operator !=(Hash256 a, Hash256 b) => !a.Equals(b);
 
     /// <summary>0x-prefixed lower-case hex.</summary>
