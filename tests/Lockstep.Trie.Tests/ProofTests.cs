@@ -99,6 +99,39 @@ public class ProofTests
         }
     }
 
+    /// <summary>
+    /// A real go-ethereum <c>eth.getProof("0x518006b1e93be0dcca1f43870d11d19022735195", [], 1)</c> answer, quoted in
+    /// github.com/eth4nos/getProofs (README): a one-account state, so the proof is the single leaf. Our verifier must
+    /// accept it, and a state trie holding the same account must produce the identical proof and root.
+    /// </summary>
+    [Fact]
+    public void MatchesAGethEthGetProofAnswer()
+    {
+        Address address = Address.FromHex("0x518006b1e93be0dcca1f43870d11d19022735195");
+        byte[] node = Hex.Decode("0xf879a120310d79399c75734700e5e8a6fcc51f5e3bfa7d01a00e42c35e578d61a3dca95bb855f853808f13426172c74d8270eb216a44f40000a056e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421a0c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+        Hash256 stateRoot = Keccak256.Compute(node);
+        byte[] addressBytes = address.ToArray();
+
+        // Account RLP [nonce, balance, storageHash, codeHash] from the answer's fields.
+        byte[] account = new Lockstep.Primitives.Rlp.RlpWriter()
+            .StartList()
+            .WriteUInt64(0)
+            .WriteUInt256(new UInt256(Hex.Decode("0x13426172c74d8270eb216a44f40000")))
+            .WriteHash(Keccak256.EmptyTrieRoot)
+            .WriteHash(Keccak256.EmptyHash)
+            .EndList()
+            .ToArray();
+
+        Assert.Equal(account, SecureTrie.VerifyProof(stateRoot, addressBytes, [node]));
+
+        var state = new SecureTrie();
+        state.Set(addressBytes, account);
+        Assert.Equal(stateRoot, state.RootHash);
+        List<byte[]> proof = state.GetProof(addressBytes);
+        Assert.Single(proof);
+        Assert.Equal(node, proof[0]);
+    }
+
     [Fact]
     public void EmptyTrieProvesAbsence()
     {
