@@ -19,10 +19,13 @@ public sealed class RandomProgramGenerator
 {
     private static readonly BigInteger Max = (BigInteger.One << 256) - 1;
 
-    /// <summary>Addresses a random CALL may target: the callee, an empty account, identity and sha256 precompiles, itself.</summary>
+    /// <summary>
+    /// Addresses a random CALL may target: the callee, the caller itself (re-entrancy, so SSTORE sees original
+    /// values changed by an outer frame), an empty account, an account with only a balance, identity and sha256.
+    /// </summary>
     private static readonly Address[] CallTargets =
     [
-        DiffCase.Callee, DiffCase.Callee, DiffCase.Callee, Address.FromHex("0x000000000000000000000000000000000000f00d"),
+        DiffCase.Callee, DiffCase.Callee, DiffCase.Callee, DiffCase.Target, Address.FromHex("0x000000000000000000000000000000000000f00d"),
         Address.FromNumber(4), Address.FromNumber(2), DiffCase.Other,
     ];
 
@@ -58,9 +61,18 @@ public sealed class RandomProgramGenerator
     {
         var rng = new Random(seed * 7919 + 1);
         byte[] target = new RandomProgramGenerator(seed, allowCalls: true).Generate(rng.Next(20, 90));
-        byte[] callee = new RandomProgramGenerator(seed + 1_000_003, allowCalls: false).Generate(rng.Next(5, 40));
+        // The callee calls too (one seed in three), so call chains and re-entrancy run two and more frames deep.
+        byte[] callee = new RandomProgramGenerator(seed + 1_000_003, allowCalls: rng.Next(3) == 0).Generate(rng.Next(5, 40));
         byte[] data = new byte[rng.Next(0, 70)];
         rng.NextBytes(data);
+        if (rng.Next(8) == 0)
+        {
+            // A creation transaction: the random program is the initcode, whatever it returns the code to deploy.
+            return DiffCase.Create($"random creation seed {seed}", target, gas: (ulong)rng.Next(80_000, 400_000),
+                value: new UInt256((ulong)rng.Next(0, 3) * 100),
+                extra: [(DiffCase.Callee, new PreAccount { Code = callee, Nonce = 1, Balance = new UInt256(500), Storage = RandomStorage(rng) }),
+                    (DiffCase.Other, new PreAccount { Balance = new UInt256(7) })]);
+        }
         var c = DiffCase.Call($"random seed {seed}", target, gas: (ulong)rng.Next(60_000, 400_000), data: data,
             value: new UInt256((ulong)rng.Next(0, 3) * 100), storage: RandomStorage(rng),
             extra: [(DiffCase.Callee, new PreAccount { Code = callee, Nonce = 1, Balance = new UInt256(500), Storage = RandomStorage(rng) }),
@@ -143,8 +155,14 @@ public sealed class RandomProgramGenerator
         if (roll < 94) { if (_allowCalls) Call(); else Storage(); return; }
         if (roll < 96) { if (_allowCalls) Create(); else Memory(); return; }
         if (roll < 97) { Account(); return; }
-        if (roll < 98) { _asm.Ops(_rng.Next(3) == 0 ? SELFDESTRUCT : (byte)(_rng.Next(2) == 0 ? INVALID : 0x0c)); if (_depth > 0) _depth--; return; }
-        // Rarely, anything at all (including underflows of the simulated stack).
+        if (roll < 98 || _rng.Next(3) != 0)
+        {
+            if (_rng.Next(3) == 0) { _asm.Ops(_rng.Next(2) == 0 ? INVALID : (byte)0x0c); return; }
+            Push(Value());
+            return;
+        }
+        if (_rng.Next(2) == 0) { _asm.Ops(SELFDESTRUCT); if (_depth > 0) _depth--; return; }
+        // Rarely, any byte below PUSH0 at all (undefined opcodes, underflows of the simulated stack).
         _asm.Ops((byte)_rng.Next(0, 0x5f));
     }
 
@@ -180,7 +198,11 @@ public sealed class RandomProgramGenerator
             case 3: _asm.Push(SmallSize()).Push(SmallOffset()).Ops(SHA3); _depth++; break;
             case 4: _asm.Push(SmallSize()).Push(_rng.Next(0, 80)).Push(SmallOffset()).Ops(CALLDATACOPY); break;
             case 5: _asm.Push(SmallSize()).Push(_rng.Next(0, 200)).Push(SmallOffset()).Ops(CODECOPY); break;
-            case 6: _asm.Push(_rng.Next(0, 40)).Push(_rng.Next(0, 40)).Push(SmallOffset()).Ops(RETURNDATACOPY); break;
+            case 6:
+                // Mostly in bounds (an out-of-bounds RETURNDATACOPY halts, EIP-211, and would end most programs early).
+                if (_rng.Next(4) == 0) _asm.Push(_rng.Next(0, 40)).Push(_rng.Next(0, 40)).Push(SmallOffset()).Ops(RETURNDATACOPY);
+                else _asm.Ops(RETURNDATASIZE).Push(0).Push(SmallOffset()).Ops(RETURNDATACOPY);
+                break;
             case 7: _asm.Push(SmallSize()).Push(SmallOffset()).Push(SmallOffset()).Ops(MCOPY); break;
             default: _asm.Push(_rng.Next(0, 100)).Ops(CALLDATALOAD); _depth++; break;
         }
@@ -191,7 +213,11 @@ public sealed class RandomProgramGenerator
         int slot = _rng.Next(0, 8);
         switch (_rng.Next(5))
         {
-            case 0: case 1: _asm.Push(_rng.Next(3) == 0 ? 0 : Value()).Push(slot).Ops(SSTORE); break;
+            case 0: case 1:
+                // Zero, a small value (the pre-state holds 1..3, so "restore the original" happens) or any value:
+                // every branch of the EIP-2200/EIP-3529 SSTORE gas and refund table gets exercised.
+                _asm.Push(_rng.Next(3) switch { 0 => 0, 1 => _rng.Next(1, 4), _ => Value() }).Push(slot).Ops(SSTORE);
+                break;
             case 2: _asm.Push(slot).Ops(SLOAD); _depth++; break;
             case 3: _asm.Push(Value()).Push(slot).Ops(TSTORE); break;
             default: _asm.Push(slot).Ops(TLOAD); _depth++; break;
