@@ -57,6 +57,38 @@ public class PointEvaluationTests
         }
     }
 
+    /// <summary>
+    /// execution-spec-tests <c>valid_precompile_calls</c>/<c>invalid_precompile_calls</c>: the transaction data is the
+    /// precompile input and the case name carries the expected outcome (<c>success_True</c>/<c>success_False</c>).
+    /// </summary>
+    public static TheoryData<string, string> ValidityCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string file in new[] { "valid_precompile_calls.json", "invalid_precompile_calls.json" })
+            foreach ((string name, _, _) in LoadByName(file)) data.Add(file, name);
+        return data;
+    }
+
+    private static IEnumerable<(string Name, byte[] Input, bool Valid)> LoadByName(string file)
+    {
+        string path = Path.Combine(RepoPaths.EthereumTests, "GeneralStateTests/Pyspecs/cancun/eip4844_blobs", file);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+        foreach (JsonProperty test in doc.RootElement.EnumerateObject())
+        {
+            string name = test.Name[(test.Name.IndexOf("state_test-", StringComparison.Ordinal) + "state_test-".Length)..].TrimEnd(']');
+            byte[] input = Hex.Decode(test.Value.GetProperty("transaction").GetProperty("data")[0].GetString()!);
+            yield return (name, input, name.StartsWith("success_True", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ValidityCases))]
+    public void PrecompileCallVector(string file, string name)
+    {
+        (_, byte[] input, bool valid) = LoadByName(file).First(x => x.Name == name);
+        Assert.Equal(valid, PointEvaluationPrecompile.Instance.TryRun(input, out _));
+    }
+
     [Fact]
     public void WrongLengthOrVersionedHashFails()
     {
