@@ -75,27 +75,41 @@ public sealed class PatriciaTrie
     public bool ParallelHashing { get; set; } = true;
 
     /// <summary>The value stored under <paramref name="key"/> (a copy), or null when absent.</summary>
-    public byte[]? Get(ReadOnlySpan<byte> key)
+    public byte[]? Get(ReadOnlySpan<byte> key) => TryGet(key, out ReadOnlySpan<byte> value) ? value.ToArray() : null;
+
+    /// <summary>
+    /// Looks up <paramref name="key"/> without allocating: <paramref name="value"/> views the trie's own copy and
+    /// stays valid only until the next change to the trie.
+    /// </summary>
+    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         Span<byte> nibbles = key.Length <= StackKeyLimit ? stackalloc byte[key.Length * 2] : new byte[key.Length * 2];
         ToNibbles(key, nibbles);
         ReadOnlySpan<byte> rest = nibbles;
         Node? n = _root = Resolve(_root);
+        value = default;
         while (true)
         {
             switch (n)
             {
                 case null:
-                    return null;
+                    return false;
                 case LeafNode leaf:
-                    return rest.SequenceEqual(leaf.Path) ? (byte[])leaf.Value.Clone() : null;
+                    if (!rest.SequenceEqual(leaf.Path)) return false;
+                    value = leaf.Value;
+                    return true;
                 case ExtensionNode ext:
-                    if (!rest.StartsWith(ext.Path)) return null;
+                    if (!rest.StartsWith(ext.Path)) return false;
                     rest = rest[ext.Path.Length..];
                     n = ext.Child = Resolve(ext.Child)!;
                     break;
                 case BranchNode branch:
-                    if (rest.IsEmpty) return branch.Value is null ? null : (byte[])branch.Value.Clone();
+                    if (rest.IsEmpty)
+                    {
+                        if (branch.Value is null) return false;
+                        value = branch.Value;
+                        return true;
+                    }
                     n = branch.Children[rest[0]] = Resolve(branch.Children[rest[0]]);
                     rest = rest[1..];
                     break;

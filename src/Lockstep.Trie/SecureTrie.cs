@@ -33,6 +33,14 @@ public sealed class SecureTrie
         return Inner.Get(h);
     }
 
+    /// <summary>Allocation-free lookup under keccak256(<paramref name="key"/>); see <see cref="PatriciaTrie.TryGet"/>.</summary>
+    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        Span<byte> h = stackalloc byte[Hash256.Size];
+        Keccak256.Compute(key, h);
+        return Inner.TryGet(h, out value);
+    }
+
     /// <summary>Stores under keccak256(<paramref name="key"/>); an empty value deletes.</summary>
     public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {

@@ -65,7 +65,13 @@ public class PatriciaTrieTests
                 }
             }
             Assert.Equal(OracleRoot(model), trie.RootHash);
-            foreach (byte[] key in keys) Assert.Equal(model.GetValueOrDefault(Convert.ToHexString(key)), trie.Get(key));
+            foreach (byte[] key in keys)
+            {
+                byte[]? expected = model.GetValueOrDefault(Convert.ToHexString(key));
+                Assert.Equal(expected, trie.Get(key));
+                Assert.Equal(expected is not null, trie.TryGet(key, out ReadOnlySpan<byte> span));
+                Assert.Equal(expected ?? [], span.ToArray());
+            }
         }
 
         // Deleting everything returns to the empty root (no stray nodes left after collapses).

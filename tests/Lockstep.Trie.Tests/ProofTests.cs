@@ -150,5 +150,8 @@ public class ProofTests
         Assert.Equal(new byte[] { 7, 2 }, SecureTrie.VerifyProof(root, [7, 1], trie.GetProof([7, 1])));
         Assert.Null(SecureTrie.VerifyProof(root, [200, 1], trie.GetProof([200, 1])));
         Assert.Equal(new byte[] { 7, 2 }, trie.Inner.Get(Keccak256.Compute([7, 1]).ToArray()));
+        Assert.True(trie.TryGet([7, 1], out ReadOnlySpan<byte> seven));
+        Assert.Equal(new byte[] { 7, 2 }, seven.ToArray());
+        Assert.False(trie.TryGet([200, 1], out _));
     }
 }
