@@ -42,6 +42,14 @@ public sealed class DiffCase
     public byte[] Data { get; init; } = [];
     public UInt256 Value { get; init; }
     public ulong GasLimit { get; init; } = 200_000;
+    /// <summary>0 (legacy, or EIP-2930 when <see cref="AccessList"/> is set) or 2 (EIP-1559 fee caps).</summary>
+    public byte Type { get; init; }
+    /// <summary>EIP-1559 max fee per gas (type 2 only).</summary>
+    public ulong MaxFeePerGas { get; init; }
+    /// <summary>EIP-1559 max priority fee per gas (type 2 only).</summary>
+    public ulong MaxPriorityFeePerGas { get; init; }
+    /// <summary>EIP-2930 access list: addresses and storage keys warm from the start.</summary>
+    public (Address Address, UInt256[] Keys)[] AccessList { get; init; } = [];
 
     /// <summary>A case calling <see cref="Target"/> with <paramref name="code"/>, a funded sender and optional extra accounts.</summary>
     public static DiffCase Call(string name, byte[] code, ulong gas = 200_000, byte[]? data = null, UInt256 value = default,

@@ -48,9 +48,14 @@ public static class LockstepRunner
         };
         using var vm = new VirtualMachine();
         var processor = new TransactionProcessor(state, block, vm);
+        var accessList = new AccessListItem[c.AccessList.Length];
+        for (int i = 0; i < accessList.Length; i++) accessList[i] = new AccessListItem(c.AccessList[i].Address, c.AccessList[i].Keys);
         var tx = new TransactionInput
         {
-            Type = 0,
+            Type = c.Type != 0 ? c.Type : accessList.Length > 0 ? (byte)1 : (byte)0,
+            MaxFeePerGas = new UInt256(c.MaxFeePerGas),
+            MaxPriorityFeePerGas = new UInt256(c.MaxPriorityFeePerGas),
+            AccessList = accessList,
             Sender = DiffCase.Sender,
             To = c.To,
             Nonce = c.Pre[DiffCase.Sender].Nonce,

@@ -2,6 +2,7 @@ using System.Numerics;
 using Lockstep.Primitives;
 using Nethereum.EVM;
 using Nethereum.EVM.BlockchainState;
+using Nethereum.EVM.Gas;
 using Nethereum.RPC.Eth.DTOs;
 
 namespace Lockstep.Differential.Tests;
@@ -51,7 +52,14 @@ public static class NethereumRunner
             Value = c.Value.ToBigInteger(),
             GasPrice = DiffCase.GasPrice,
             Nonce = c.Pre[DiffCase.Sender].Nonce,
-            IsEip1559 = false,
+            IsEip1559 = c.Type == 2,
+            MaxFeePerGas = c.MaxFeePerGas,
+            MaxPriorityFeePerGas = c.MaxPriorityFeePerGas,
+            AccessList = c.AccessList.Length == 0 ? null : c.AccessList.Select(e => new AccessListEntry
+            {
+                Address = Str(e.Address),
+                StorageKeys = e.Keys.Select(k => Hex.Encode(k.ToBigEndian())).ToList(),
+            }).ToList(),
             IsContractCreation = c.To is null,
             BlockNumber = (long)DiffCase.BlockNumber,
             Timestamp = (long)DiffCase.Timestamp,

@@ -1,0 +1,52 @@
+using System.Numerics;
+using Lockstep.Primitives;
+using static Lockstep.Differential.Tests.Op;
+
+namespace Lockstep.Differential.Tests;
+
+/// <summary>
+/// Cases where Nethereum.EVM 6.1.0 deviates from the specification, so they cannot be differential; our EVM is
+/// checked against the spec's stated behaviour instead.
+/// </summary>
+public class SpecOnlyTests
+{
+    private static readonly BigInteger Max = (BigInteger.One << 256) - 1;
+
+    /// <summary>
+    /// execution-specs (cancun/vm/gas.py calculate_gas_extend_memory) skips zero-size regions, so a CALL whose
+    /// output region is empty never expands memory, whatever its offset: the call succeeds and MSIZE stays 0.
+    /// </summary>
+    [Fact]
+    public void ZeroSizeCallOutputAtHugeOffsetDoesNotExpandMemory()
+    {
+        byte[] code = new Asm()
+            .Push(0).Push(Max).Push(0).Push(0).Push(0).Push(DiffCase.Callee).Push(5000).Ops(CALL).Push(0).Ops(SSTORE)
+            .Ops(MSIZE).Push(1).Ops(SSTORE).SStore(2, 1).Build();
+        DiffCase c = DiffCase.Call("zero-size call output at huge offset", code, gas: 100_000,
+            extra: (DiffCase.Callee, new PreAccount { Code = [STOP], Nonce = 1 }));
+        var slots = new Dictionary<Address, IEnumerable<UInt256>> { [DiffCase.Target] = [UInt256.Zero, UInt256.One, new UInt256(2)] };
+        Outcome o = LockstepRunner.Run(c, slots);
+        Assert.Equal(OutcomeKind.Success, o.Kind);
+        SortedDictionary<UInt256, UInt256> storage = o.Accounts[DiffCase.Target].Storage;
+        Assert.Equal(UInt256.One, storage[UInt256.Zero]);           // the CALL succeeded
+        Assert.False(storage.ContainsKey(UInt256.One));             // MSIZE was 0
+        Assert.Equal(UInt256.One, storage[new UInt256(2)]);         // and execution went on
+    }
+
+    /// <summary>
+    /// CALL with value into a precompile: execution-specs process_message moves the value before running the
+    /// precompile (the account then exists with that balance), and generic_call gives the child gas + 2300
+    /// stipend and takes back what it leaves. Nethereum 6.1.0 moves no value and keeps the stipend.
+    /// </summary>
+    [Fact]
+    public void CallWithValueIntoPrecompileMovesTheValue()
+    {
+        byte[] code = new Asm().Call(CALL, Address.FromNumber(4), 0, 77, 0, 32, 0, 32).Push(0).Ops(SSTORE).Build();
+        DiffCase c = DiffCase.Call("value into identity", code, gas: 100_000);
+        Outcome o = LockstepRunner.Run(c, new Dictionary<Address, IEnumerable<UInt256>> { [DiffCase.Target] = [UInt256.Zero] });
+        Assert.Equal(OutcomeKind.Success, o.Kind);
+        Assert.Equal(UInt256.One, o.Accounts[DiffCase.Target].Storage[UInt256.Zero]);
+        Assert.Equal(new UInt256(77), o.Accounts[Address.FromNumber(4)].Balance);
+        Assert.Equal(new UInt256(1000 - 77), o.Accounts[DiffCase.Target].Balance);
+    }
+}
