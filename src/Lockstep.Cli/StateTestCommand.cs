@@ -23,6 +23,11 @@ internal static class StateTestCommand
             else if (args[i] == "--summary") summaryOnly = true;
             else paths.Add(args[i]);
         }
+        if (fork != "Cancun")
+        {
+            Console.Error.WriteLine($"lockstep statetest: fork '{fork}' is not implemented (only Cancun)");
+            return 2;
+        }
         if (paths.Count == 0)
         {
             Console.Error.WriteLine("usage: lockstep statetest PATH... [--fork Cancun] [--summary]");

@@ -25,6 +25,13 @@ public class TransactionProcessor
     }
 
     public WorldState State { get; }
+
+    /// <summary>
+    /// When true (the default) each executed transaction is committed (<see cref="WorldState.CommitTransaction"/>).
+    /// A sequencer that tries a transaction sets it false and then calls <see cref="WorldState.CommitTransaction"/>
+    /// to keep it or <see cref="WorldState.DiscardTransaction"/> to drop it (nonce, fees and all).
+    /// </summary>
+    public bool AutoCommit { get; set; } = true;
     public BlockEnvironment Block { get; }
     public BlockContext BlockContext { get; }
 
@@ -36,11 +43,8 @@ public class TransactionProcessor
     {
         result = null!;
         invalid = Validate(tx, out long intrinsicGas);
-        if (invalid != InvalidTransactionReason.None)
-        {
-            State.DiscardTransaction();
-            return false;
-        }
+        // Validation only reads the state, so an invalid transaction leaves nothing to undo.
+        if (invalid != InvalidTransactionReason.None) return false;
         UInt256 gasPrice = EffectiveGasPrice(tx);
         PreExecute(tx, gasPrice);
         CallResult call = Execute(tx, (long)tx.GasLimit - intrinsicGas, out Address? created);
@@ -180,7 +184,7 @@ public class TransactionProcessor
             logs = new LogEntry[State.Logs.Count];
             for (int i = 0; i < logs.Length; i++) logs[i] = State.Logs[i];
         }
-        State.CommitTransaction();
+        if (AutoCommit) State.CommitTransaction();
         return new TransactionResult
         {
             Status = call.Status,
