@@ -81,7 +81,7 @@ public sealed class PatriciaTrie
     /// Looks up <paramref name="key"/> without allocating: <paramref name="value"/> views the trie's own copy and
     /// stays valid only until the next change to the trie.
     /// </summary>
-    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    public bool TryGet(scoped ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         Span<byte> nibbles = key.Length <= StackKeyLimit ? stackalloc byte[key.Length * 2] : new byte[key.Length * 2];
         ToNibbles(key, nibbles);

@@ -34,7 +34,7 @@ public sealed class SecureTrie
     }
 
     /// <summary>Allocation-free lookup under keccak256(<paramref name="key"/>); see <see cref="PatriciaTrie.TryGet"/>.</summary>
-    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    public bool TryGet(scoped ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         Span<byte> h = stackalloc byte[Hash256.Size];
         Keccak256.Compute(key, h);
