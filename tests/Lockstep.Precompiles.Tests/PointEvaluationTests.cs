@@ -105,6 +105,16 @@ public class PointEvaluationTests
     }
 
     [Fact]
+    public void FieldConstantsMatchTheModulus()
+    {
+        BigInteger fromLimbs = BigInteger.Zero;
+        ulong[] limbs = [BlsFp.P0, BlsFp.P1, BlsFp.P2, BlsFp.P3, BlsFp.P4, BlsFp.P5];
+        for (int i = 5; i >= 0; i--) fromLimbs = (fromLimbs << 64) + limbs[i];
+        Assert.Equal(BlsFp.Modulus, fromLimbs);
+        Assert.Equal(BlsFp.NegInvConst, BlsFp.ComputeNegInv());
+    }
+
+    [Fact]
     public void FieldMatchesBigInteger()
     {
         BigInteger p = BlsFp.Modulus;

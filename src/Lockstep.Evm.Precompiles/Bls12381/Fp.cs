@@ -21,8 +21,6 @@ internal readonly struct Fp : IField<Fp>
         "01a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab",
         NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
-    private static readonly ulong[] P = ToLimbs(Modulus);
-    private static readonly ulong NegInv = ComputeNegInv();
     private static readonly Fp R2 = FromRaw(ToLimbs(BigInteger.ModPow(2, 2 * 384, Modulus)));
     private static readonly Fp OneValue = FromRaw(ToLimbs(BigInteger.ModPow(2, 384, Modulus)));
     private static readonly BigInteger SqrtExponent = (Modulus + 1) / 4; // p ≡ 3 (mod 4)
@@ -51,7 +49,7 @@ internal readonly struct Fp : IField<Fp>
 
     private static Fp FromRaw(ReadOnlySpan<ulong> limbs) => new(limbs);
 
-    private static ulong ComputeNegInv()
+    internal static ulong ComputeNegInv()
     {
         ulong p0 = ToLimbs(Modulus)[0];
         ulong inv = 1;
@@ -103,92 +101,127 @@ internal readonly struct Fp : IField<Fp>
         return lo;
     }
 
-    /// <summary>Subtracts p once if the value (below 2p) is at least p.</summary>
-    private static Fp Reduce(ReadOnlySpan<ulong> t)
+    // p as limbs, least significant first (Modulus above), and -p^-1 mod 2^64; the tests compare both with Modulus.
+    internal const ulong P0 = 0xb9feffffffffaaabUL, P1 = 0x1eabfffeb153ffffUL, P2 = 0x6730d2a0f6b0f624UL,
+        P3 = 0x64774b84f38512bfUL, P4 = 0x4b1ba7b6434bacd7UL, P5 = 0x1a0111ea397fe69aUL;
+    internal const ulong NegInvConst = 0x89f3fffcfffcfffdUL;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Fp(ulong l0, ulong l1, ulong l2, ulong l3, ulong l4, ulong l5) { _l0 = l0; _l1 = l1; _l2 = l2; _l3 = l3; _l4 = l4; _l5 = l5; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong AddCarry(ulong a, ulong b, ref ulong carry)
     {
-        Span<ulong> d = stackalloc ulong[Limbs];
-        ulong borrow = 0;
-        for (int i = 0; i < Limbs; i++)
-        {
-            ulong x = t[i] - P[i];
-            ulong b1 = t[i] < P[i] ? 1UL : 0UL;
-            d[i] = x - borrow;
-            borrow = b1 | (x < borrow ? 1UL : 0UL);
-        }
-        return borrow != 0 ? FromRaw(t) : FromRaw(d);
+        ulong s = a + b;
+        ulong c1 = s < a ? 1UL : 0UL;
+        ulong r = s + carry;
+        carry = c1 | (r < s ? 1UL : 0UL);
+        return r;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SubBorrow(ulong a, ulong b, ref ulong borrow)
+    {
+        ulong d = a - b;
+        ulong b1 = a < b ? 1UL : 0UL;
+        ulong r = d - borrow;
+        borrow = b1 | (d < borrow ? 1UL : 0UL);
+        return r;
+    }
+
+    /// <summary>Subtracts p once if the value (below 2p) is at least p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Fp Reduce(ulong l0, ulong l1, ulong l2, ulong l3, ulong l4, ulong l5)
+    {
+        ulong borrow = 0;
+        ulong r0 = SubBorrow(l0, P0, ref borrow);
+        ulong r1 = SubBorrow(l1, P1, ref borrow);
+        ulong r2 = SubBorrow(l2, P2, ref borrow);
+        ulong r3 = SubBorrow(l3, P3, ref borrow);
+        ulong r4 = SubBorrow(l4, P4, ref borrow);
+        ulong r5 = SubBorrow(l5, P5, ref borrow);
+        return borrow != 0 ? new Fp(l0, l1, l2, l3, l4, l5) : new Fp(r0, r1, r2, r3, r4, r5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Add(in Fp a, in Fp b)
     {
         // a, b < p < 2^381: the sum fits in 384 bits.
-        ReadOnlySpan<ulong> x = Span(a), y = Span(b);
-        Span<ulong> s = stackalloc ulong[Limbs];
-        ulong carry = 0;
-        for (int i = 0; i < Limbs; i++)
-        {
-            ulong t = x[i] + y[i];
-            ulong c1 = t < x[i] ? 1UL : 0UL;
-            s[i] = t + carry;
-            carry = c1 | (s[i] < t ? 1UL : 0UL);
-        }
-        return Reduce(s);
+        ulong c = 0;
+        ulong l0 = AddCarry(a._l0, b._l0, ref c);
+        ulong l1 = AddCarry(a._l1, b._l1, ref c);
+        ulong l2 = AddCarry(a._l2, b._l2, ref c);
+        ulong l3 = AddCarry(a._l3, b._l3, ref c);
+        ulong l4 = AddCarry(a._l4, b._l4, ref c);
+        ulong l5 = AddCarry(a._l5, b._l5, ref c);
+        return Reduce(l0, l1, l2, l3, l4, l5);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Sub(in Fp a, in Fp b)
     {
-        ReadOnlySpan<ulong> x = Span(a), y = Span(b);
-        Span<ulong> d = stackalloc ulong[Limbs];
         ulong borrow = 0;
-        for (int i = 0; i < Limbs; i++)
-        {
-            ulong t = x[i] - y[i];
-            ulong b1 = x[i] < y[i] ? 1UL : 0UL;
-            d[i] = t - borrow;
-            borrow = b1 | (t < borrow ? 1UL : 0UL);
-        }
-        if (borrow != 0)
-        {
-            ulong carry = 0;
-            for (int i = 0; i < Limbs; i++)
-            {
-                ulong t = d[i] + P[i];
-                ulong c1 = t < d[i] ? 1UL : 0UL;
-                d[i] = t + carry;
-                carry = c1 | (d[i] < t ? 1UL : 0UL);
-            }
-        }
-        return FromRaw(d);
+        ulong l0 = SubBorrow(a._l0, b._l0, ref borrow);
+        ulong l1 = SubBorrow(a._l1, b._l1, ref borrow);
+        ulong l2 = SubBorrow(a._l2, b._l2, ref borrow);
+        ulong l3 = SubBorrow(a._l3, b._l3, ref borrow);
+        ulong l4 = SubBorrow(a._l4, b._l4, ref borrow);
+        ulong l5 = SubBorrow(a._l5, b._l5, ref borrow);
+        if (borrow == 0) return new Fp(l0, l1, l2, l3, l4, l5);
+        ulong c = 0;
+        l0 = AddCarry(l0, P0, ref c);
+        l1 = AddCarry(l1, P1, ref c);
+        l2 = AddCarry(l2, P2, ref c);
+        l3 = AddCarry(l3, P3, ref c);
+        l4 = AddCarry(l4, P4, ref c);
+        l5 = AddCarry(l5, P5, ref c);
+        return new Fp(l0, l1, l2, l3, l4, l5);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Double(in Fp a) => Add(a, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fp Neg(in Fp a) => a.IsZero ? a : Sub(default, a);
 
-    /// <summary>Montgomery product (CIOS) a·b·2^-384 mod p.</summary>
+    /// <summary>Montgomery product (CIOS) a·b·2^-384 mod p, fully unrolled over the six limbs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Fp Mul(in Fp a, in Fp b)
     {
-        ReadOnlySpan<ulong> x = Span(a), y = Span(b), p = P;
-        Span<ulong> t = stackalloc ulong[Limbs + 2];
-        t.Clear();
-        ulong negInv = NegInv;
-        for (int i = 0; i < Limbs; i++)
-        {
-            ulong carry = 0;
-            for (int j = 0; j < Limbs; j++) t[j] = Mac(x[j], y[i], t[j], ref carry);
-            ulong top = t[Limbs] + carry;
-            t[Limbs + 1] = top < carry ? 1UL : 0UL;
-            t[Limbs] = top;
+        ulong t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0;
+        MulRound(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, a, b._l0);
+        MulRound(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, a, b._l1);
+        MulRound(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, a, b._l2);
+        MulRound(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, a, b._l3);
+        MulRound(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, a, b._l4);
+        MulRound(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, a, b._l5);
+        // p < 2^381, so the result is below 2p < 2^384 and t6 is zero.
+        return Reduce(t0, t1, t2, t3, t4, t5);
+    }
 
-            ulong m = t[0] * negInv;
-            carry = 0;
-            _ = Mac(m, p[0], t[0], ref carry);
-            for (int j = 1; j < Limbs; j++) t[j - 1] = Mac(m, p[j], t[j], ref carry);
-            top = t[Limbs] + carry;
-            t[Limbs - 1] = top;
-            t[Limbs] = t[Limbs + 1] + (top < carry ? 1UL : 0UL);
-        }
-        // p < 2^381, so the result is below 2p < 2^384 and t[6] is zero.
-        return Reduce(t[..Limbs]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MulRound(ref ulong t0, ref ulong t1, ref ulong t2, ref ulong t3, ref ulong t4, ref ulong t5, ref ulong t6, in Fp a, ulong bi)
+    {
+        ulong carry = 0;
+        t0 = Mac(a._l0, bi, t0, ref carry);
+        t1 = Mac(a._l1, bi, t1, ref carry);
+        t2 = Mac(a._l2, bi, t2, ref carry);
+        t3 = Mac(a._l3, bi, t3, ref carry);
+        t4 = Mac(a._l4, bi, t4, ref carry);
+        t5 = Mac(a._l5, bi, t5, ref carry);
+        ulong top = t6 + carry;
+        ulong topCarry = top < carry ? 1UL : 0UL;
+
+        ulong m = t0 * NegInvConst;
+        carry = 0;
+        _ = Mac(m, P0, t0, ref carry);
+        t0 = Mac(m, P1, t1, ref carry);
+        t1 = Mac(m, P2, t2, ref carry);
+        t2 = Mac(m, P3, t3, ref carry);
+        t3 = Mac(m, P4, t4, ref carry);
+        t4 = Mac(m, P5, t5, ref carry);
+        t5 = top + carry;
+        t6 = topCarry + (t5 < carry ? 1UL : 0UL);
     }
 
     public static Fp Square(in Fp a) => Mul(a, a);
@@ -214,7 +247,8 @@ internal readonly struct Fp : IField<Fp>
         return Equal(Square(root), a);
     }
 
-    public static bool Equal(in Fp a, in Fp b) => Span(a).SequenceEqual(Span(b));
+    public static bool Equal(in Fp a, in Fp b) =>
+        a._l0 == b._l0 && a._l1 == b._l1 && a._l2 == b._l2 && a._l3 == b._l3 && a._l4 == b._l4 && a._l5 == b._l5;
 
     public override string ToString() => ToBigInteger().ToString("x", CultureInfo.InvariantCulture);
 }
