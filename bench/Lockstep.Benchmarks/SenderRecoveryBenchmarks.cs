@@ -11,7 +11,8 @@ namespace Lockstep.Benchmarks;
 /// Sender recovery (public key recovery + keccak to an address) per call: ours (native libsecp256k1 through
 /// Secp256k1.Net), the full transaction path (decode + signing hash + recovery), NBitcoin.Secp256k1 (managed port
 /// of libsecp256k1) and Nethereum.Signer (BouncyCastle). Each call uses the next of 64 pre-made signatures.
-/// <c>dotnet run -c Release --project bench/Lockstep.Benchmarks -- --filter '*SenderRecovery*'</c>.
+/// <c>dotnet run -c Release --project bench/Lockstep.Benchmarks -- --filter '*SenderRecovery*'</c>; on a loaded machine
+/// where BenchmarkDotNet's 120 s child build times out, add <c>--inProcess</c>.
 /// </summary>
 [ShortRunJob]
 [MemoryDiagnoser]
