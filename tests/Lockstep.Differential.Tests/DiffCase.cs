@@ -42,6 +42,12 @@ public sealed class DiffCase
     public byte[] Data { get; init; } = [];
     public UInt256 Value { get; init; }
     public ulong GasLimit { get; init; } = 200_000;
+    /// <summary>
+    /// Call data of further transactions sent after the first, each to the same recipient with the same value
+    /// and gas and the next nonce: state carried across transactions (original storage values, transient
+    /// storage and warm sets reset per transaction, EIP-6780 on accounts created earlier).
+    /// </summary>
+    public IReadOnlyList<byte[]> FollowUps { get; init; } = [];
     /// <summary>0 (legacy, or EIP-2930 when <see cref="AccessList"/> is set) or 2 (EIP-1559 fee caps).</summary>
     public byte Type { get; init; }
     /// <summary>EIP-1559 max fee per gas (type 2 only).</summary>

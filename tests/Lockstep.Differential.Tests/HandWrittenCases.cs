@@ -394,6 +394,38 @@ public static class HandWrittenCases
             .Label("inner").Ops(POP).SStore(1, 1).SStore(2, 0).Build(), gas: 300_000, storage: Slots((1, 1), (2, 2)));
     }
 
+    /// <summary>Several transactions in a row on one state.</summary>
+    public static IEnumerable<DiffCase> Sequences()
+    {
+        // Empty calldata: CREATE a child whose code self-destructs, remember it in slot 0. Otherwise call the child.
+        byte[] destroyer = new Asm().Push(DiffCase.Other).Ops(SELFDESTRUCT).Build();
+        byte[] factory = CreateFromMemory(CREATE, Asm.Deployer(destroyer), value: 40)
+            .Push(0).Ops(SSTORE).Build();
+        byte[] dispatcher = new Asm()
+            .Ops(CALLDATASIZE).PushLabel("call").Ops(JUMPI)
+            .Push(0).Push(0).Push(0).Push(0).Push(0).Push(DiffCase.Callee).Push(200_000).Ops(DELEGATECALL).Ops(STOP)
+            .Label("call").Push(0).Push(0).Push(0).Push(0).Push(0).Push(0).Ops(SLOAD).Push(50_000).Ops(CALL).Push(1).Ops(SSTORE).Build();
+        DiffCase baseCase = DiffCase.Call("x", dispatcher, gas: 400_000, extra: (DiffCase.Callee, Contract(factory)));
+        yield return new DiffCase
+        {
+            Name = "selfdestruct of a contract created in an earlier transaction keeps it (EIP-6780)",
+            Pre = baseCase.Pre, GasLimit = 400_000, Data = [], FollowUps = [[1], [1]],
+        };
+        yield return DiffCase.Call("transient storage is cleared between transactions (EIP-1153)", new Asm()
+            .Push(1).Ops(TLOAD).Ops(CALLDATASIZE).Ops(SSTORE)
+            .Push(5).Push(1).Ops(TSTORE).Build(), data: [], storage: Slots((1, 1))) is var t
+            ? new DiffCase { Name = t.Name, Pre = t.Pre, Data = [], FollowUps = [[1], [1, 2]] } : null!;
+        yield return DiffCase.Call("original storage value is per transaction (EIP-2200)", new Asm()
+            .Push(0).Ops(CALLDATALOAD).Push(1).Ops(SSTORE).Ops(GAS).Push(2).Ops(SSTORE).Build(), storage: Slots((1, 1), (2, 1))) is var o
+            ? new DiffCase { Name = o.Name, Pre = o.Pre, Data = Word(5), FollowUps = [Word(1), Word(0), Word(0), Word(7)] } : null!;
+        yield return DiffCase.Call("warm addresses and slots reset per transaction (EIP-2929)", new Asm()
+            .Push(DiffCase.Callee).Ops(BALANCE).Ops(POP).Push(3).Ops(SLOAD).Ops(POP).Ops(GAS).Ops(CALLDATASIZE).Ops(SSTORE).Build(),
+            extra: (DiffCase.Callee, Contract([STOP]))) is var w
+            ? new DiffCase { Name = w.Name, Pre = w.Pre, Data = [], FollowUps = [[1], [1, 1]] } : null!;
+    }
+
+    private static byte[] Word(ulong v) => new UInt256(v).ToBigEndian();
+
     private static DiffCase With(DiffCase c, string name, byte type = 0, ulong maxFee = 0, ulong maxPriority = 0,
         (Address, UInt256[])[]? accessList = null) => new()
     {

@@ -30,7 +30,33 @@ public static class NethereumRunner
 
     private static string Str(Address a) => a.ToString().ToLowerInvariant();
 
-    /// <summary>Runs the case and returns its outcome.</summary>
+    /// <summary>
+    /// Runs the case's first transaction and its follow-ups; one outcome per transaction. Each transaction starts
+    /// from a fresh <see cref="ExecutionStateService"/> holding the previous post-state: Nethereum's service keeps
+    /// warm addresses and original storage values for its whole life, which only hold within one transaction.
+    /// </summary>
+    public static async Task<List<Outcome>> RunSequenceAsync(DiffCase c)
+    {
+        var outcomes = new List<Outcome>();
+        DiffCase current = c;
+        foreach (byte[] data in c.FollowUps.Prepend(c.Data))
+        {
+            current = new DiffCase
+            {
+                Name = c.Name, Pre = current.Pre, To = c.To, Data = data, Value = c.Value, GasLimit = c.GasLimit,
+                Type = c.Type, MaxFeePerGas = c.MaxFeePerGas, MaxPriorityFeePerGas = c.MaxPriorityFeePerGas, AccessList = c.AccessList,
+            };
+            Outcome o = await RunAsync(current);
+            outcomes.Add(o);
+            var next = new Dictionary<Address, PreAccount>();
+            foreach ((Address a, AccountDump d) in o.Accounts)
+                next[a] = new PreAccount { Nonce = d.Nonce, Balance = d.Balance, Code = d.Code, Storage = new Dictionary<UInt256, UInt256>(d.Storage) };
+            current = new DiffCase { Name = c.Name, Pre = next };
+        }
+        return outcomes;
+    }
+
+    /// <summary>Runs the case's first transaction and returns its outcome.</summary>
     public static async Task<Outcome> RunAsync(DiffCase c)
     {
         var state = new ExecutionStateService(new EmptyNodeData());

@@ -106,11 +106,13 @@ public sealed class Outcome
             {
                 a.Storage.TryGetValue(slot, out UInt256 va);
                 b.Storage.TryGetValue(slot, out UInt256 vb);
-                if (va != vb) d.Add($"  {address}[{slot.ToBigInteger():x}]: ours={va.ToBigInteger():x} nethereum={vb.ToBigInteger():x}");
+                if (va != vb) d.Add($"  {address}[{Word(slot)}]: ours={Word(va)} nethereum={Word(vb)}");
             }
         }
         return d;
     }
+
+    private static string Word(UInt256 v) => Hex.Encode(v.ToBigEndianTrimmed());
 
     private static string Describe(AccountDump a) =>
         $"nonce {a.Nonce}, balance {a.Balance.ToBigInteger()}, code {a.Code.Length} bytes, {a.Storage.Count} slots";

@@ -73,11 +73,20 @@ public sealed class RandomProgramGenerator
                 extra: [(DiffCase.Callee, new PreAccount { Code = callee, Nonce = 1, Balance = new UInt256(500), Storage = RandomStorage(rng) }),
                     (DiffCase.Other, new PreAccount { Balance = new UInt256(7) })]);
         }
+        // One seed in three sends the same contract one or two more transactions with new call data.
+        var followUps = new List<byte[]>();
+        if (rng.Next(3) == 0)
+            for (int i = rng.Next(1, 3); i > 0; i--)
+            {
+                byte[] more = new byte[rng.Next(0, 70)];
+                rng.NextBytes(more);
+                followUps.Add(more);
+            }
         var c = DiffCase.Call($"random seed {seed}", target, gas: (ulong)rng.Next(60_000, 400_000), data: data,
             value: new UInt256((ulong)rng.Next(0, 3) * 100), storage: RandomStorage(rng),
             extra: [(DiffCase.Callee, new PreAccount { Code = callee, Nonce = 1, Balance = new UInt256(500), Storage = RandomStorage(rng) }),
                 (DiffCase.Other, new PreAccount { Balance = new UInt256(7) })]);
-        return c;
+        return new DiffCase { Name = c.Name, Pre = c.Pre, Data = c.Data, Value = c.Value, GasLimit = c.GasLimit, FollowUps = followUps };
     }
 
     private static Dictionary<UInt256, UInt256> RandomStorage(Random rng)
