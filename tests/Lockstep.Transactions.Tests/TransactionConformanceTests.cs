@@ -93,6 +93,9 @@ public class TransactionConformanceTests(ITestOutputHelper output)
         if (!expectValid)
         {
             if (error == TransactionError.None) return $"accepted, expected {exception.GetString()}";
+            // The suite also states the intrinsic gas of invalid but decodable transactions (0 when it did not get that far).
+            ulong stated = Convert.ToUInt64(expected.GetProperty("intrinsicGas").GetString()!, 16);
+            if (stated != 0 && stated != intrinsicGas) return $"intrinsic gas {intrinsicGas} != {stated} (for an invalid transaction)";
             Count(reasons, "validate:" + error);
             return CheckReason(exception.GetString()!, error);
         }
