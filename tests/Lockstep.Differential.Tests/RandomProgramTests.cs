@@ -40,7 +40,7 @@ public class RandomProgramTests
         // Guard the generator against degenerating into programs that all halt at once: a fair share must run to
         // a successful end and emit logs, or the comparison says little about gas, storage and logs.
         Assert.True(ran > BatchSize / 2);
-        Assert.True(succeeded >= ran / 4, $"only {succeeded} of {ran} programs succeeded");
+        Assert.True(succeeded >= ran / 5, $"only {succeeded} of {ran} programs succeeded");
         Assert.True(withLogs >= ran / 10, $"only {withLogs} of {ran} programs emitted logs");
     }
 }
