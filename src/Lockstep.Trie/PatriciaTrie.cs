@@ -239,7 +239,9 @@ public sealed class PatriciaTrie
     {
         value = null;
         error = null;
-        if (root == Keccak256.EmptyTrieRoot && proof.Count == 0) return true; // nothing is in the empty trie
+        // The empty root commits to an empty trie: every key is absent whatever the proof holds
+        // (eth_getProof returns [] for storage of an account without storage; some clients return [0x80]).
+        if (root == Keccak256.EmptyTrieRoot) return true;
         var byHash = new Dictionary<Hash256, byte[]>(proof.Count);
         for (int i = 0; i < proof.Count; i++) byHash[Keccak256.Compute(proof[i])] = proof[i];
         Span<byte> nibbles = key.Length <= StackKeyLimit ? stackalloc byte[key.Length * 2] : new byte[key.Length * 2];

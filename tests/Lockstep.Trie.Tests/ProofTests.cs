@@ -138,6 +138,7 @@ public class ProofTests
         var trie = new PatriciaTrie();
         Assert.Empty(trie.GetProof([1]));
         Assert.Null(PatriciaTrie.VerifyProof(Keccak256.EmptyTrieRoot, [1], []));
+        Assert.Null(PatriciaTrie.VerifyProof(Keccak256.EmptyTrieRoot, [1], [[0x80]]));
         Assert.Throws<TrieException>(() => PatriciaTrie.VerifyProof(Keccak256.Compute([5]), [1], []));
     }
 
