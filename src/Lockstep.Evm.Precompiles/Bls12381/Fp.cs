@@ -23,7 +23,8 @@ internal readonly struct Fp : IField<Fp>
 
     private static readonly Fp R2 = FromRaw(ToLimbs(BigInteger.ModPow(2, 2 * 384, Modulus)));
     private static readonly Fp OneValue = FromRaw(ToLimbs(BigInteger.ModPow(2, 384, Modulus)));
-    private static readonly BigInteger SqrtExponent = (Modulus + 1) / 4; // p ≡ 3 (mod 4)
+    private static readonly bool[] SqrtExponentBits = Scalars.BitsMsbFirst((Modulus + 1) / 4); // p ≡ 3 (mod 4)
+    private static readonly bool[] InverseExponentBits = Scalars.BitsMsbFirst(Modulus - 2);
     private static readonly BigInteger HalfModulus = (Modulus - 1) / 2;
 
     private readonly ulong _l0, _l1, _l2, _l3, _l4, _l5;
@@ -226,24 +227,25 @@ internal readonly struct Fp : IField<Fp>
 
     public static Fp Square(in Fp a) => Mul(a, a);
 
-    public static Fp Pow(in Fp a, BigInteger e)
+    /// <summary>a^e for an exponent given as bits, most significant first (see <see cref="Scalars.BitsMsbFirst"/>).</summary>
+    public static Fp Pow(in Fp a, ReadOnlySpan<bool> bitsMsbFirst)
     {
         Fp result = One;
-        for (long bit = (long)e.GetBitLength() - 1; bit >= 0; bit--)
+        for (int i = 0; i < bitsMsbFirst.Length; i++)
         {
             result = Square(result);
-            if (!((e >> (int)bit) & 1).IsZero) result = Mul(result, a);
+            if (bitsMsbFirst[i]) result = Mul(result, a);
         }
         return result;
     }
 
     /// <summary>a^(p-2); zero maps to zero.</summary>
-    public static Fp Inverse(in Fp a) => Pow(a, Modulus - 2);
+    public static Fp Inverse(in Fp a) => Pow(a, InverseExponentBits);
 
     /// <summary>The square root a^((p+1)/4) when a is a square (p ≡ 3 mod 4).</summary>
     public static bool TrySqrt(in Fp a, out Fp root)
     {
-        root = Pow(a, SqrtExponent);
+        root = Pow(a, SqrtExponentBits);
         return Equal(Square(root), a);
     }
 

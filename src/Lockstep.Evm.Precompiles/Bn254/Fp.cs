@@ -228,7 +228,7 @@ internal readonly struct Fp : IField<Fp>
     /// <summary>
     /// The inverse; zero maps to zero. Binary extended Euclid (HAC algorithm 14.61, specialised to an odd modulus)
     /// on the stored value aR gives (aR)^-1 = a^-1·R^-1; one Montgomery product with R^3 turns it into a^-1·R.
-    /// About four times faster than Fermat's a^(p-2) here.
+    /// Measured about three times faster than Fermat's a^(p-2) (some 380 products).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Fp Inverse(in Fp a)

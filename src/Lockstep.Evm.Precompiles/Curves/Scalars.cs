@@ -12,4 +12,12 @@ internal static class Scalars
         v.TryWriteBytes(b.AsSpan(32 - v.GetByteCount(isUnsigned: true)), out _, isUnsigned: true, isBigEndian: true);
         return b;
     }
+
+    /// <summary>The bits of <paramref name="e"/> (&gt; 0), most significant first, for square-and-multiply loops.</summary>
+    public static bool[] BitsMsbFirst(BigInteger e)
+    {
+        var bits = new bool[(int)e.GetBitLength()];
+        for (int i = 0; i < bits.Length; i++) bits[bits.Length - 1 - i] = !((e >> i) & 1).IsZero;
+        return bits;
+    }
 }
