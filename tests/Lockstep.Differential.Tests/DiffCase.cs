@@ -82,5 +82,12 @@ public sealed class DiffCase
         return new DiffCase { Name = name, Pre = pre, To = null, Data = initCode, Value = value, GasLimit = gas };
     }
 
+    /// <summary>This case sent as a sequence: first <paramref name="first"/>, then each of <paramref name="more"/> as call data.</summary>
+    public DiffCase Then(byte[] first, params byte[][] more) => new()
+    {
+        Name = Name, Pre = Pre, To = To, Data = first, Value = Value, GasLimit = GasLimit, Type = Type,
+        MaxFeePerGas = MaxFeePerGas, MaxPriorityFeePerGas = MaxPriorityFeePerGas, AccessList = AccessList, FollowUps = more,
+    };
+
     public override string ToString() => Name;
 }

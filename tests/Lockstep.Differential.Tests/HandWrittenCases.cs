@@ -394,6 +394,60 @@ public static class HandWrittenCases
             .Label("inner").Ops(POP).SStore(1, 1).SStore(2, 0).Build(), gas: 300_000, storage: Slots((1, 1), (2, 2)));
     }
 
+    /// <summary>Top-level transactions straight to a precompile (no code runs; the precompile is the whole call).</summary>
+    public static IEnumerable<DiffCase> PrecompileTransactions()
+    {
+        var pre = new Dictionary<Address, PreAccount> { [DiffCase.Sender] = new() { Balance = new UInt256(1_000_000_000_000_000_000UL) } };
+        yield return new DiffCase { Name = "transaction to sha256", Pre = pre, To = Address.FromNumber(2), Data = [1, 2, 3], GasLimit = 50_000 };
+        yield return new DiffCase { Name = "transaction to identity with value", Pre = pre, To = Address.FromNumber(4), Data = [9, 9], Value = 55, GasLimit = 50_000 };
+        yield return new DiffCase { Name = "transaction to modexp", Pre = pre, To = Address.FromNumber(5),
+            Data = [.. new UInt256(1).ToBigEndian(), .. new UInt256(1).ToBigEndian(), .. new UInt256(1).ToBigEndian(), 3, 5, 7], GasLimit = 50_000 };
+        yield return new DiffCase { Name = "transaction to identity out of gas", Pre = pre, To = Address.FromNumber(4), Data = new byte[64], GasLimit = 21_266 };
+    }
+
+    /// <summary>Precompiles 0x01-0x09 on well-formed inputs (the random programs mostly hit their error paths).</summary>
+    public static IEnumerable<DiffCase> Precompiles()
+    {
+        static byte[] W(ulong v) => new UInt256(v).ToBigEndian();
+        byte[] g1 = [.. W(1), .. W(2)];
+        byte[] blake = [0, 0, 0, 12, .. Enumerable.Range(0, 64).Select(i => (byte)(i * 7)), (byte)'a', (byte)'b', (byte)'c',
+            .. new byte[125], 3, .. new byte[15], 1];
+        (string Name, uint Address, byte[] Input)[] cases =
+        [
+            ("ecrecover of garbage", 1, [.. W(1), .. W(27), .. W(2), .. W(3)]),
+            ("ripemd160", 3, [1, 2, 3, 4, 5]),
+            ("modexp 3^5 mod 7", 5, [.. W(1), .. W(1), .. W(1), 3, 5, 7]),
+            ("modexp with zero modulus length", 5, [.. W(2), .. W(2), .. W(0), 1, 2, 3, 4]),
+            ("modexp 32-byte operands (EIP-2565 pricing)", 5, [.. W(32), .. W(32), .. W(32), .. W(ulong.MaxValue), .. W(0xfffffffffff1), .. W(1_000_000_007)]),
+            ("modexp with a long exponent", 5, [.. W(1), .. W(40), .. W(1), 2, .. Enumerable.Repeat((byte)0xff, 40), 9]),
+            ("bn254 add G + G", 6, [.. g1, .. g1]),
+            ("bn254 add G + infinity", 6, [.. g1, .. new byte[64]]),
+            ("bn254 add of a point off the curve", 6, [.. W(1), .. W(3), .. g1]),
+            ("bn254 mul G * 2", 7, [.. g1, .. W(2)]),
+            ("bn254 mul G * order-ish scalar", 7, [.. g1, .. W(ulong.MaxValue)]),
+            ("bn254 pairing of nothing", 8, []),
+            ("bn254 pairing with G1 at infinity", 8, new byte[192]),
+            ("bn254 pairing with bad length", 8, new byte[191]),
+            ("blake2f 12 rounds", 9, blake),
+            ("blake2f bad final flag", 9, [.. blake[..212], 2]),
+        ];
+        foreach ((string name, uint address, byte[] input) in cases)
+        {
+            var a = new Asm();
+            for (int i = 0; i < input.Length; i += 32)
+            {
+                var word = new byte[32];
+                Array.Copy(input, i, word, 0, Math.Min(32, input.Length - i));
+                a.Push(new BigInteger(word, isUnsigned: true, isBigEndian: true)).Push(i).Ops(MSTORE);
+            }
+            a.Call(STATICCALL, Address.FromNumber(address), 400_000, 0, 0, input.Length, 0, 0).Push(0).Ops(SSTORE)
+                .Ops(RETURNDATASIZE).Push(1).Ops(SSTORE)
+                .Ops(RETURNDATASIZE).Push(0).Push(0).Ops(RETURNDATACOPY)
+                .Ops(RETURNDATASIZE).Push(0).Ops(RETURN);
+            yield return DiffCase.Call("precompile " + name, a.Build(), gas: 600_000);
+        }
+    }
+
     /// <summary>Several transactions in a row on one state.</summary>
     public static IEnumerable<DiffCase> Sequences()
     {
@@ -413,15 +467,12 @@ public static class HandWrittenCases
         };
         yield return DiffCase.Call("transient storage is cleared between transactions (EIP-1153)", new Asm()
             .Push(1).Ops(TLOAD).Ops(CALLDATASIZE).Ops(SSTORE)
-            .Push(5).Push(1).Ops(TSTORE).Build(), data: [], storage: Slots((1, 1))) is var t
-            ? new DiffCase { Name = t.Name, Pre = t.Pre, Data = [], FollowUps = [[1], [1, 2]] } : null!;
+            .Push(5).Push(1).Ops(TSTORE).Build(), data: [], storage: Slots((1, 1))).Then([], [1], [1, 2]);
         yield return DiffCase.Call("original storage value is per transaction (EIP-2200)", new Asm()
-            .Push(0).Ops(CALLDATALOAD).Push(1).Ops(SSTORE).Ops(GAS).Push(2).Ops(SSTORE).Build(), storage: Slots((1, 1), (2, 1))) is var o
-            ? new DiffCase { Name = o.Name, Pre = o.Pre, Data = Word(5), FollowUps = [Word(1), Word(0), Word(0), Word(7)] } : null!;
+            .Push(0).Ops(CALLDATALOAD).Push(1).Ops(SSTORE).Ops(GAS).Push(2).Ops(SSTORE).Build(), storage: Slots((1, 1), (2, 1))).Then(Word(5), Word(1), Word(0), Word(0), Word(7));
         yield return DiffCase.Call("warm addresses and slots reset per transaction (EIP-2929)", new Asm()
             .Push(DiffCase.Callee).Ops(BALANCE).Ops(POP).Push(3).Ops(SLOAD).Ops(POP).Ops(GAS).Ops(CALLDATASIZE).Ops(SSTORE).Build(),
-            extra: (DiffCase.Callee, Contract([STOP]))) is var w
-            ? new DiffCase { Name = w.Name, Pre = w.Pre, Data = [], FollowUps = [[1], [1, 1]] } : null!;
+            extra: (DiffCase.Callee, Contract([STOP]))).Then([], [1], [1, 1]);
     }
 
     private static byte[] Word(ulong v) => new UInt256(v).ToBigEndian();
