@@ -19,14 +19,13 @@ internal static class Pairing
     private static readonly bool[] LoopBits = Fp12.Bits(AbsX);
     /// <summary>x = -|x|.</summary>
     private static readonly BigInteger X = -(BigInteger)AbsX;
-    private static readonly bool[] AbsXBits = Fp12.Bits(AbsX);
     /// <summary>(x - 1)^2 / 3, the first factor of the hard part below.</summary>
     private static readonly bool[] HardPartFactorBits = Fp12.Bits(HardPartFactor());
 
     /// <summary>
-    /// For BLS12 curves (p^4 - p^2 + 1)/r = (x - 1)^2/3 · (x + p) · (x^2 + p^2 - 1) + 1 (Hayashida, Hayasaka and
-    /// Teruya, "Efficient final exponentiation via cyclotomic structure for pairings over families of elliptic
-    /// curves", 2020). Checked against the exact quotient at start-up, so a wrong constant cannot go unnoticed.
+    /// For BLS12 curves (p^4 - p^2 + 1)/r = (x - 1)^2/3 · (x + p) · (x^2 + p^2 - 1) + 1, the identity behind the
+    /// usual hard-part chains (e.g. Hayashida, Hayasaka and Teruya, 2020). Checked against the exact quotient at
+    /// start-up, so a wrong constant cannot go unnoticed.
     /// </summary>
     private static BigInteger HardPartFactor()
     {
@@ -114,5 +113,5 @@ internal static class Pairing
     }
 
     /// <summary>g^x for g in the cyclotomic subgroup (x &lt; 0).</summary>
-    private static Fp12 PowX(in Fp12 g) => Fp12.Conjugate(Fp12.Pow(g, AbsXBits));
+    private static Fp12 PowX(in Fp12 g) => Fp12.Conjugate(Fp12.Pow(g, LoopBits));
 }

@@ -28,8 +28,8 @@ internal static class Bn254Curve
     public static G1Point G1Generator => new(Fp.One, Fp.FromUlong(2), false);
 
     /// <summary>
-    /// The G2 generator used by EIP-197's examples and every client: x = 0x1800deef…, y = 0x12c85ea5… in
-    /// (real, imaginary) order here.
+    /// The standard G2 generator (go-ethereum's bn256, and the G2 point of the EIP-197 test vectors):
+    /// x = 0x1800deef… + 0x198e9393…·u, y = 0x12c85ea5… + 0x090689d0…·u.
     /// </summary>
     public static G2Point G2Generator => new(
         new Fp2(Fp.FromBigInteger(Hex("1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed")),
