@@ -42,6 +42,16 @@ public sealed unsafe class VirtualMachine : IDisposable
     /// </summary>
     public int MissingPrecompileCalls { get; set; }
 
+    /// <summary>
+    /// Set when a call could not run because the thread's stack was nearly exhausted (about 2.5 KB of stack per
+    /// call level; 1025 levels need about 4 MB). The result of that run is invalid and must be recomputed on a
+    /// thread with a larger stack (<see cref="RequiredStackBytes"/>); TransactionProcessor does this itself.
+    /// </summary>
+    public bool StackExhausted { get; set; }
+
+    /// <summary>A thread stack that always fits the full 1024-level call depth, with margin.</summary>
+    public const int RequiredStackBytes = 64 * 1024 * 1024;
+
     /// <summary>Sets what the next messages run against.</summary>
     public void Reset(WorldState state, BlockContext block, TxContext tx)
     {
@@ -159,8 +169,13 @@ public sealed unsafe class VirtualMachine : IDisposable
     private CallResult RunFrame(CodeInfo code, in Address address, in Address caller, in UInt256 value, byte[] input,
         long gas, int depth, bool isStatic, int memBase)
     {
-        // A thread whose stack is nearly used up fails the call instead of overflowing the process stack.
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack()) return new CallResult(ExecStatus.OutOfGas, 0, []);
+        // A thread whose stack is nearly used up fails the call instead of overflowing the process stack, and
+        // flags it: the result is then not the protocol's, and the caller must re-run on a larger stack.
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            StackExhausted = true;
+            return new CallResult(ExecStatus.OutOfGas, 0, []);
+        }
 
         var f = new Frame
         {

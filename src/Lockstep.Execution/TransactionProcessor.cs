@@ -46,10 +46,40 @@ public class TransactionProcessor
         // Validation only reads the state, so an invalid transaction leaves nothing to undo.
         if (invalid != InvalidTransactionReason.None) return false;
         UInt256 gasPrice = EffectiveGasPrice(tx);
+        Checkpoint start = State.TakeCheckpoint();
+        _vm.StackExhausted = false;
         PreExecute(tx, gasPrice);
         CallResult call = Execute(tx, (long)tx.GasLimit - intrinsicGas, out Address? created);
+        if (_vm.StackExhausted)
+        {
+            // Deep call chains recurse; this thread's stack was too small. Undo and redo on a large stack.
+            State.RevertTo(start);
+            (call, created) = RunOnLargeStack(tx, gasPrice, (long)tx.GasLimit - intrinsicGas);
+        }
         result = PostExecute(tx, gasPrice, call, created);
         return true;
+    }
+
+    private (CallResult, Address?) RunOnLargeStack(TransactionInput tx, UInt256 gasPrice, long gas)
+    {
+        CallResult call = default;
+        Address? created = null;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                _vm.StackExhausted = false;
+                PreExecute(tx, gasPrice);
+                call = Execute(tx, gas, out created);
+            }
+            catch (Exception e) { error = e; }
+        }, VirtualMachine.RequiredStackBytes);
+        thread.Start();
+        thread.Join();
+        if (error is not null) throw new InvalidOperationException("transaction execution failed on the large-stack thread", error);
+        if (_vm.StackExhausted) throw new InsufficientExecutionStackException("call depth exceeded the large execution stack");
+        return (call, created);
     }
 
     /// <summary>Gas every transaction pays before execution (Yellow Paper 6.2, EIP-2028, EIP-2930, EIP-3860).</summary>

@@ -109,3 +109,41 @@ public sealed class TransactionProcessorTests
         Assert.Equal(new UInt256(2), new BlockEnvironment { ExcessBlobGas = BlockEnvironment.BlobBaseFeeUpdateFraction }.BlobBaseFee);
     }
 }
+
+/// <summary>Deep recursion on a small thread stack is redone on a large one, so results never depend on the caller's thread.</summary>
+public sealed class DeepRecursionTests
+{
+    [Fact]
+    public void Depth_1024_recursion_gives_the_same_result_on_a_small_stack()
+    {
+        Address contract = Address.FromNumber(0xdeef);
+        Address sender = Address.FromNumber(0xaaaa);
+        // SSTORE(0, SLOAD(0) + 1); CALL(self, all gas); STOP -> slot 0 = number of frames that ran.
+        byte[] code = [0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x30, 0x5a, 0xf1, 0x00];
+
+        UInt256 Run(int stackBytes)
+        {
+            var state = new WorldState();
+            state.SetAccount(sender, 0, UInt256.Parse("1000000000000000000000000000"), [], []);
+            state.SetAccount(contract, 0, UInt256.Zero, code, []);
+            state.CommitTransaction();
+            var block = new BlockEnvironment { Number = 1, GasLimit = long.MaxValue, BaseFee = UInt256.Zero };
+            var tx = new TransactionInput { Sender = sender, To = contract, GasLimit = 1UL << 60, GasPrice = UInt256.Zero };
+            bool valid = false, success = false;
+            var t = new Thread(() =>
+            {
+                using var vm = new VirtualMachine();
+                valid = new TransactionProcessor(state, block, vm).TryExecute(tx, out TransactionResult r, out _);
+                success = valid && r.Success;
+            }, stackBytes);
+            t.Start();
+            t.Join();
+            Assert.True(valid && success);
+            return state.GetStorage(contract, UInt256.Zero);
+        }
+
+        // 1025 frames: the transaction's frame plus 1024 nested calls (the 1025th CALL fails the depth check).
+        Assert.Equal(new UInt256(1025), Run(64 << 20));
+        Assert.Equal(new UInt256(1025), Run(1 << 20));
+    }
+}
