@@ -394,6 +394,73 @@ public static class HandWrittenCases
             .Label("inner").Ops(POP).SStore(1, 1).SStore(2, 0).Build(), gas: 300_000, storage: Slots((1, 1), (2, 2)));
     }
 
+    /// <summary>The CREATE address (Yellow Paper 7): the last 20 bytes of keccak(RLP([sender, nonce])).</summary>
+    private static Address CreateAddress(Address sender, ulong nonce)
+    {
+        var rlp = new Lockstep.Primitives.Rlp.RlpWriter();
+        rlp.StartList().WriteAddress(sender).WriteUInt64(nonce).EndList();
+        return Address.FromHashTail(Keccak256.Compute(rlp.Written));
+    }
+
+    /// <summary>Account lifecycle corners: creation targets with history, code during initcode, repeated self-destructs.</summary>
+    public static IEnumerable<DiffCase> Lifecycle()
+    {
+        byte[] deployer = Asm.Deployer(new Asm().SStore(1, 0x99).Build());
+        Address child = CreateAddress(DiffCase.Target, 1);
+        yield return DiffCase.Call("create onto an address that already has a balance", CreateFromMemory(CREATE, deployer, 5)
+            .Push(0).Ops(SSTORE).Build(), gas: 300_000, extra: (child, new PreAccount { Balance = new UInt256(1234) }));
+        yield return DiffCase.Call("create onto an address with storage collides (EIP-7610)", CreateFromMemory(CREATE, deployer, 5)
+            .Push(0).Ops(SSTORE).Ops(GAS).Push(0).Push(0).Ops(LOG1).Build(), gas: 300_000,
+            extra: (child, new PreAccount { Storage = Slots((3, 3)) }));
+        yield return DiffCase.Call("create onto an address with a nonce collides (EIP-684)", CreateFromMemory(CREATE, deployer, 5)
+            .Push(0).Ops(SSTORE).Ops(GAS).Push(0).Push(0).Ops(LOG1).Build(), gas: 300_000,
+            extra: (child, new PreAccount { Nonce = 1 }));
+        yield return DiffCase.Create("creation transaction onto an address with storage collides (EIP-7610)", deployer,
+            extra: (CreateAddress(DiffCase.Sender, 0), new PreAccount { Storage = Slots((3, 3)), Balance = new UInt256(9) }));
+
+        byte[] introspect = new Asm()
+            .Ops(ADDRESS).Ops(EXTCODESIZE).Push(0).Ops(SSTORE)
+            .Ops(ADDRESS).Ops(EXTCODEHASH).Push(1).Ops(SSTORE)
+            .Ops(CODESIZE).Push(2).Ops(SSTORE)
+            .Ops(SELFBALANCE).Push(3).Ops(SSTORE)
+            .Call(CALL, DiffCase.Callee, 50_000).Push(4).Ops(SSTORE)
+            .Return(0, 0).Build();
+        byte[] prober = new Asm().Ops(CALLER).Ops(EXTCODESIZE).Push(0).Ops(SSTORE).Ops(CALLER).Ops(EXTCODEHASH).Push(1).Ops(SSTORE)
+            .Ops(CALLER).Ops(BALANCE).Push(2).Ops(SSTORE).Build();
+        yield return DiffCase.Create("code, hash and balance of an account during its initcode", introspect, value: 21,
+            extra: (DiffCase.Callee, Contract(prober)));
+
+        byte[] destroyer = new Asm().Push(DiffCase.Other).Ops(SELFDESTRUCT).Build();
+        byte[] create2Destroyer = new Asm()
+            .Push(0).Push(Asm.Deployer(destroyer).Length).Push(0).Push(0).Ops(CREATE2)
+            .Ops(DUP1).Push(0).Ops(SSTORE)
+            .Push(0).Push(0).Push(0).Push(0).Push(0).Ops(0x85).Push(30_000).Ops(CALL).Push(1).Ops(SSTORE)
+            .Push(0).Ops(SLOAD).Ops(EXTCODESIZE).Push(2).Ops(SSTORE)
+            .Push(0).Ops(SLOAD).Ops(BALANCE).Push(3).Ops(SSTORE)
+            // The second CREATE2 collides (the account lives until the end of the transaction) and so burns the
+            // gas it was given; what is left pays for a LOG of its result and of a last call into the destroyed one.
+            .Push(0).Push(Asm.Deployer(destroyer).Length).Push(0).Push(0).Ops(CREATE2)
+            .Push(0).Ops(SLOAD).Push(0).Push(0).Push(0).Push(0).Push(0).Ops(0x85).Push(1000).Ops(CALL)
+            .Push(0).Push(0).Ops(LOG2).Build();
+        // The deployer's bytes sit in memory first so both CREATE2s deploy the same initcode.
+        var withInit = new Asm();
+        byte[] init = Asm.Deployer(destroyer);
+        for (int i = 0; i < init.Length; i += 32)
+        {
+            var word = new byte[32];
+            Array.Copy(init, i, word, 0, Math.Min(32, init.Length - i));
+            withInit.Push(new BigInteger(word, isUnsigned: true, isBigEndian: true)).Push(i).Ops(MSTORE);
+        }
+        yield return DiffCase.Call("create2, self-destruct, create2 again in one transaction",
+            [.. withInit.Build(), .. create2Destroyer], gas: 400_000);
+        yield return DiffCase.Call("self-destruct twice and to a self-destructed beneficiary", new Asm()
+            .Call(CALL, DiffCase.Callee, 30_000).Push(0).Ops(SSTORE)
+            .Call(CALL, DiffCase.Callee, 30_000).Push(1).Ops(SSTORE)
+            .Push(DiffCase.Callee).Ops(BALANCE).Push(2).Ops(SSTORE)
+            .Push(DiffCase.Callee).Ops(EXTCODESIZE).Push(3).Ops(SSTORE).Build(), gas: 300_000, value: 10,
+            extra: (DiffCase.Callee, Contract(new Asm().Ops(CALLER, SELFDESTRUCT).Build(), 70)));
+    }
+
     /// <summary>Top-level transactions straight to a precompile (no code runs; the precompile is the whole call).</summary>
     public static IEnumerable<DiffCase> PrecompileTransactions()
     {

@@ -6,7 +6,7 @@ public class HandWrittenTests
     public static TheoryData<string> Names()
     {
         var data = new TheoryData<string>();
-        foreach (DiffCase c in HandWrittenCases.All().Concat(HandWrittenCases.Transactions()).Concat(HandWrittenCases.Sequences()).Concat(HandWrittenCases.Precompiles()).Concat(HandWrittenCases.PrecompileTransactions())) data.Add(c.Name);
+        foreach (DiffCase c in HandWrittenCases.All().Concat(HandWrittenCases.Transactions()).Concat(HandWrittenCases.Sequences()).Concat(HandWrittenCases.Precompiles()).Concat(HandWrittenCases.PrecompileTransactions()).Concat(HandWrittenCases.Lifecycle())) data.Add(c.Name);
         return data;
     }
 
@@ -14,7 +14,7 @@ public class HandWrittenTests
     [MemberData(nameof(Names))]
     public async Task EnginesAgree(string name)
     {
-        DiffCase c = HandWrittenCases.All().Concat(HandWrittenCases.Transactions()).Concat(HandWrittenCases.Sequences()).Concat(HandWrittenCases.Precompiles()).Concat(HandWrittenCases.PrecompileTransactions()).First(x => x.Name == name);
+        DiffCase c = HandWrittenCases.All().Concat(HandWrittenCases.Transactions()).Concat(HandWrittenCases.Sequences()).Concat(HandWrittenCases.Precompiles()).Concat(HandWrittenCases.PrecompileTransactions()).Concat(HandWrittenCases.Lifecycle()).First(x => x.Name == name);
         await Differ.AssertAgreeAsync(c);
     }
 }

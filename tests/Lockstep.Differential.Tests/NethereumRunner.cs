@@ -118,8 +118,10 @@ public static class NethereumRunner
                 Storage = storage,
             };
             // EIP-161: an empty account (no code, zero nonce and balance) does not exist after a transaction that
-            // touched it; Nethereum keeps every touched address in its cache, so drop the empty ones here.
-            if (dump.Nonce == 0 && dump.Balance.IsZero && dump.Code.Length == 0) continue;
+            // touched it; Nethereum keeps every address it looked at in its cache, so drop the empty ones here.
+            // One with storage is kept: only a pre-state can hold one (the EIP-7610 case), and the workloads never
+            // touch it in a way that would delete it.
+            if (dump.Nonce == 0 && dump.Balance.IsZero && dump.Code.Length == 0 && storage.Count == 0) continue;
             accounts[Address.FromHex(key)] = dump;
         }
 
