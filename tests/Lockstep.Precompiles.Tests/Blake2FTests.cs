@@ -8,7 +8,7 @@ namespace Lockstep.Precompiles.Tests;
 /// <summary>0x09 blake2f (EIP-152): input rules, gas, and full BLAKE2b hashes driven through F against BouncyCastle.</summary>
 public class Blake2FTests
 {
-    // EIP-152 test vector 5 (also in Vectors/blake2F.json): F for BLAKE2b-512("abc"), 12 rounds, final block.
+    // EIP-152 test vector 5: F for BLAKE2b-512("abc"), 12 rounds, final block.
     private const string Vector5 =
         "0000000c48c9bdf267e6096a3ba7ca8485ae67bb2bf894fe72f36e3cf1361d5f3af54fa5d182e6ad7f520e511f6c3e2b8c68059b6bbd41fbabd9831f79217e1319cde05b" +
         "6162630000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" +
