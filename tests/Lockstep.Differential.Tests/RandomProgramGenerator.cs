@@ -7,13 +7,13 @@ namespace Lockstep.Differential.Tests;
 /// <summary>
 /// Generates mostly-valid random bytecode: values from a pool of edge cases and random words, operations chosen
 /// by weight among those the simulated stack can feed, memory offsets and sizes bounded so memory stays small,
-/// forward-only jumps (no loops, so every program runs in a bounded number of steps on the slow oracle), and
+/// forward jumps and short counted loops (every program runs a bounded number of steps on the slow oracle), and
 /// calls into a second random contract. Deterministic per seed.
 /// </summary>
 /// <remarks>
 /// Left out on purpose: BLOCKHASH (the two engines take block hashes from different providers, so the value is
-/// not comparable), BLOBHASH (no blob transactions here), and backward jumps (loops would make Nethereum, which
-/// awaits every opcode, too slow for hundreds of seeds).
+/// not comparable), BLOBHASH (no blob transactions here), and unbounded backward jumps (long loops would make
+/// Nethereum, which awaits every opcode, too slow for thousands of seeds).
 /// </remarks>
 public sealed class RandomProgramGenerator
 {
@@ -240,8 +240,30 @@ public sealed class RandomProgramGenerator
         _asm.Push(SmallSize()).Push(SmallOffset()).Ops((byte)(LOG0 + topics));
     }
 
+    private bool _inLoop;
+    private int _loops;
+
+    /// <summary>
+    /// A short loop (2 to 4 rounds) around a few random operations: the round counter lives in transient storage
+    /// slot 99 + n (the random operations only touch slots 0..7), so the body cannot upset it and every loop ends.
+    /// Repeats make the second and later accesses warm and SSTORE hit its "already dirty" branches.
+    /// </summary>
+    private void Loop(int step, int steps)
+    {
+        _inLoop = true;
+        string top = "T" + _loops;
+        int slot = 99 + _loops++;
+        int rounds = _rng.Next(2, 5);
+        _asm.Label(top);
+        for (int i = _rng.Next(2, 7); i > 0; i--) Emit(step, steps);
+        _asm.Push(slot).Ops(TLOAD).Push(1).Ops(ADD).Ops(DUP1).Push(slot).Ops(TSTORE)
+            .Push(rounds).Ops(GT).PushLabel(top).Ops(JUMPI);
+        _inLoop = false;
+    }
+
     private void Jump(int step, int steps)
     {
+        if (!_inLoop && _rng.Next(3) == 0) { Loop(step, steps); return; }
         bool conditional = _rng.Next(2) == 0;
         if (conditional) _asm.Push(_rng.Next(3) == 0 ? 0 : Value());
         if (_rng.Next(10) == 0)
