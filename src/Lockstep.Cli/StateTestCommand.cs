@@ -5,7 +5,7 @@ namespace Lockstep.Cli;
 
 /// <summary>
 /// <c>lockstep statetest PATH... [--fork Cancun]</c>: one JSON line per case, then "N passed, M failed"
-/// (known failures are counted and listed separately); exit code 1 when any case fails.
+///; exit code 1 when any case fails.
 /// </summary>
 internal static class StateTestCommand
 {
@@ -45,7 +45,6 @@ internal static class StateTestCommand
     {
         List<string> files = StateTestRunner.ExpandPaths(paths);
         int passed = 0, failed = 0;
-        var known = new List<CaseResult>();
         using var runner = new StateTestRunner();
         using Stream stdout = Console.OpenStandardOutput();
         using var writer = new StreamWriter(stdout) { AutoFlush = false };
@@ -58,14 +57,13 @@ internal static class StateTestCommand
             }
             catch (Exception e)
             {
-                results = [new CaseResult(file, Path.GetFileName(file), fork, 0, false, false, "", "unreadable test file: " + e.Message)];
+                results = [new CaseResult(file, Path.GetFileName(file), fork, 0, false, "", "unreadable test file: " + e.Message)];
             }
             foreach (CaseResult r in results)
             {
-                if (r.KnownFailure) known.Add(r);
-                else if (r.Pass) passed++;
+                if (r.Pass) passed++;
                 else failed++;
-                if (summaryOnly && (r.Pass || r.KnownFailure)) continue;
+                if (summaryOnly && r.Pass) continue;
                 writer.WriteLine(JsonSerializer.Serialize(new
                 {
                     name = r.Name,
@@ -74,17 +72,14 @@ internal static class StateTestCommand
                     pass = r.Pass,
                     stateRoot = r.StateRoot,
                     error = r.Error,
-                    knownFailure = r.KnownFailure ? true : (bool?)null,
                     file = r.File,
                 }, JsonOptions));
             }
             writer.Flush();
         }
-        foreach (CaseResult r in known) writer.WriteLine($"known failure: {r.Name} [{r.Index}] ({Path.GetFileName(r.File)})");
-        writer.WriteLine($"{known.Count} known failures (EIP-4844 point evaluation not implemented)");
-        writer.WriteLine($"{passed} passed, {failed + known.Count} failed");
+        writer.WriteLine($"{passed} passed, {failed} failed");
         writer.Flush();
-        return failed + known.Count == 0 ? 0 : 1;
+        return failed == 0 ? 0 : 1;
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new()

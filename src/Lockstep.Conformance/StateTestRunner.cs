@@ -10,7 +10,7 @@ using Lockstep.State;
 namespace Lockstep.Conformance;
 
 /// <summary>The verdict on one (test, fork, post index) of a GeneralStateTests file.</summary>
-public sealed record CaseResult(string File, string Name, string Fork, int Index, bool Pass, bool KnownFailure, string StateRoot, string? Error);
+public sealed record CaseResult(string File, string Name, string Fork, int Index, bool Pass, string StateRoot, string? Error);
 
 /// <summary>
 /// Runs ethereum/tests GeneralStateTests (docs/test_types/gstate_tests.rst): for each post entry of the fork,
@@ -21,17 +21,6 @@ public sealed record CaseResult(string File, string Name, string Fork, int Index
 public sealed class StateTestRunner : IDisposable
 {
     private readonly VirtualMachine _vm = new();
-
-    /// <summary>
-    /// EIP-4844 point evaluation (precompile 0x0a) needs KZG/BLS12-381, which the engine does not implement yet:
-    /// these cases are reported as known failures by name, never as passes or skips.
-    /// </summary>
-    public static bool IsKnownFailure(string file)
-    {
-        string name = Path.GetFileName(file);
-        return name.Contains("point_evaluation", StringComparison.Ordinal)
-               || name is "valid_precompile_calls.json" or "invalid_precompile_calls.json";
-    }
 
     /// <summary>All .json files under the paths (files are taken as they are), sorted.</summary>
     public static List<string> ExpandPaths(IEnumerable<string> paths)
@@ -51,7 +40,6 @@ public sealed class StateTestRunner : IDisposable
     {
         var results = new List<CaseResult>();
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(file));
-        bool known = IsKnownFailure(file);
         foreach (JsonProperty test in doc.RootElement.EnumerateObject())
         {
             if (!test.Value.TryGetProperty("post", out JsonElement post) || !post.TryGetProperty(fork, out JsonElement cases)) continue;
@@ -59,17 +47,14 @@ public sealed class StateTestRunner : IDisposable
             foreach (JsonElement c in cases.EnumerateArray())
             {
                 CaseResult r;
-                _vm.MissingPrecompileCalls = 0;
                 try
                 {
                     r = RunCase(file, test.Name, fork, index, test.Value, c);
                 }
                 catch (Exception e)
                 {
-                    r = new CaseResult(file, test.Name, fork, index, false, false, "", "exception: " + e.GetType().Name + ": " + e.Message);
+                    r = new CaseResult(file, test.Name, fork, index, false, "", "exception: " + e.GetType().Name + ": " + e.Message);
                 }
-                if (known || (!r.Pass && _vm.MissingPrecompileCalls > 0))
-                    r = r with { Pass = false, KnownFailure = true, Error = "known failure: EIP-4844 point evaluation (0x0a) not implemented" + (r.Error is null ? "" : "; " + r.Error) };
                 results.Add(r);
                 index++;
             }
@@ -144,7 +129,7 @@ public sealed class StateTestRunner : IDisposable
                 ? $"state root {root} != {expectedRoot} (status {result.Status}, gas used {result.GasUsed})"
                 : $"logs hash {logsHash} != {expectedLogs}";
         }
-        return new CaseResult(file, name, fork, index, pass, false, root.ToString(), error);
+        return new CaseResult(file, name, fork, index, pass, root.ToString(), error);
     }
 
     /// <summary>keccak(rlp([[address, [topics...], data], ...])).</summary>

@@ -37,12 +37,6 @@ public sealed unsafe class VirtualMachine : IDisposable
     public TxContext Tx { get; private set; } = null!;
 
     /// <summary>
-    /// Calls that reached a precompile address with no implementation (0x0a point evaluation, pending KZG);
-    /// they run as calls to an empty account. Conformance runs use this to name such cases as known failures.
-    /// </summary>
-    public int MissingPrecompileCalls { get; set; }
-
-    /// <summary>
     /// Set when a call could not run because the thread's stack was nearly exhausted (about 2.5 KB of stack per
     /// call level; 1025 levels need about 4 MB). The result of that run is invalid and must be recomputed on a
     /// thread with a larger stack (<see cref="RequiredStackBytes"/>); TransactionProcessor does this itself.
@@ -105,7 +99,6 @@ public sealed unsafe class VirtualMachine : IDisposable
         }
         else
         {
-            if (PrecompileSet.IsPrecompileAddress(codeAddress)) MissingPrecompileCalls++;
             CodeInfo code = GetCodeInfo(codeAddress);
             if (code.Length == 0) return new CallResult(ExecStatus.Stop, gas, []);
             result = RunFrame(code, address, caller, value, input, gas, depth, isStatic, memBase);
