@@ -34,6 +34,39 @@ public class SpecOnlyTests
     }
 
     /// <summary>
+    /// EIP-198: modexp input is right-padded with zeros, so leaving off trailing zero bytes (here the last
+    /// exponent byte and the modulus) changes neither the price (EIP-2565 reads the exponent head padded) nor the
+    /// result. Nethereum 6.1.0 prices the truncated exponent lower.
+    /// </summary>
+    [Fact]
+    public void ModexpTruncatedInputCostsTheSameAsPadded()
+    {
+        // Base length 64 (so the price is above the 200 floor), exponent length 32 of which only the head byte 5 is
+        // present (padded: 5·2^248, iteration count 250; read short: 5, count 2), modulus length 1, absent (0).
+        byte[] input = [.. new UInt256(64).ToBigEndian(), .. new UInt256(32).ToBigEndian(), .. new UInt256(1).ToBigEndian(),
+            .. Enumerable.Repeat((byte)3, 64), 5];
+        Outcome Run(int inSize)
+        {
+            var a = new Asm().MStore(0x200, 0); // memory is expanded beyond both input sizes up front
+            for (int i = 0; i < input.Length; i += 32)
+            {
+                var word = new byte[32];
+                Array.Copy(input, i, word, 0, Math.Min(32, input.Length - i));
+                a.Push(new BigInteger(word, isUnsigned: true, isBigEndian: true)).Push(i).Ops(MSTORE);
+            }
+            a.Call(STATICCALL, Address.FromNumber(5), 100_000, 0, 0, inSize, 0, 0).Push(0).Ops(SSTORE)
+                .Ops(RETURNDATASIZE).Push(0).Push(0).Ops(RETURNDATACOPY).Ops(RETURNDATASIZE).Push(0).Ops(RETURN);
+            return LockstepRunner.Run(DiffCase.Call("modexp", a.Build()));
+        }
+        Outcome truncated = Run(input.Length);        // exponent tail and modulus left off
+        Outcome padded = Run(input.Length + 32);      // the same zeros written out
+        Assert.Equal(OutcomeKind.Success, truncated.Kind);
+        Assert.Equal(padded.GasUsed, truncated.GasUsed);
+        Assert.Equal(padded.Output, truncated.Output);
+        Assert.Equal([0], truncated.Output);           // one byte of (x mod 0) = 0
+    }
+
+    /// <summary>
     /// CALL with value into a precompile: execution-specs process_message moves the value before running the
     /// precompile (the account then exists with that balance), and generic_call gives the child gas + 2300
     /// stipend and takes back what it leaves. Nethereum 6.1.0 moves no value and keeps the stipend.
