@@ -1,0 +1,152 @@
+using Lockstep.Evm;
+using Lockstep.Execution;
+using Lockstep.Primitives;
+using Lockstep.State;
+using Lockstep.Transactions;
+
+namespace Lockstep.Chain;
+
+/// <summary>The header values a block producer chooses; everything else is derived from the parent and the transactions.</summary>
+public sealed class BlockAttributes
+{
+    public Address Coinbase { get; init; }
+    public ulong Timestamp { get; init; }
+    /// <summary>The new block's gas limit; null keeps the parent's.</summary>
+    public ulong? GasLimit { get; init; }
+    /// <summary>EIP-4399 PREVRANDAO (the header's mixHash).</summary>
+    public Hash256 PrevRandao { get; init; }
+    public byte[] ExtraData { get; init; } = [];
+    /// <summary>EIP-4788 parent beacon block root of the header.</summary>
+    public Hash256 ParentBeaconBlockRoot { get; init; }
+}
+
+/// <summary>A transaction left out of a block, with why: a signature/chain-id error or an execution-validity rule.</summary>
+public readonly record struct SkippedTransaction(int Index, Transaction Transaction, TransactionError SignatureError, InvalidTransactionReason InvalidReason);
+
+/// <summary>The output of <see cref="BlockBuilder.Build"/>.</summary>
+public sealed class BuiltBlock
+{
+    public required Block Block { get; init; }
+    /// <summary>One receipt per included transaction, in block order.</summary>
+    public required IReadOnlyList<Receipt> Receipts { get; init; }
+    /// <summary>The recovered sender of each included transaction.</summary>
+    public required IReadOnlyList<Address> Senders { get; init; }
+    /// <summary>Each included transaction's execution result (gas, output, created contract).</summary>
+    public required IReadOnlyList<TransactionResult> Results { get; init; }
+    public required IReadOnlyList<SkippedTransaction> Skipped { get; init; }
+}
+
+/// <summary>
+/// Builds a Cancun block on a parent: executes the candidate transactions in order against the world state,
+/// includes the valid ones (an invalid one is skipped whole: validation only reads the state), and seals the
+/// header with the transactions, receipts and withdrawals roots, logs bloom, gas used, blob gas and state root.
+/// </summary>
+public sealed class BlockBuilder
+{
+    private readonly ulong _chainId;
+
+    public BlockBuilder(ulong chainId) => _chainId = chainId;
+
+    /// <summary>The chain id transactions must sign for (EIP-155 / typed transactions).</summary>
+    public ulong ChainId => _chainId;
+
+    /// <summary>BLOCKHASH source for the executed code; null answers zero for every block.</summary>
+    public IBlockHashProvider? BlockHashes { get; init; }
+
+    /// <summary>
+    /// Executes <paramref name="candidates"/> on <paramref name="state"/> (the parent's post-state, committed) and
+    /// returns the sealed block. The state is left at the new block's post-state.
+    /// </summary>
+    public BuiltBlock Build(BlockHeader parent, WorldState state, IReadOnlyList<Transaction> candidates, BlockAttributes attributes)
+    {
+        ulong gasLimit = attributes.GasLimit ?? parent.GasLimit;
+        UInt256 baseFee = FeeRules.NextBaseFee(parent);
+        ulong excessBlobGas = FeeRules.NextExcessBlobGas(parent);
+        var env = new BlockEnvironment
+        {
+            Coinbase = attributes.Coinbase,
+            Number = parent.Number + 1,
+            Timestamp = attributes.Timestamp,
+            GasLimit = (long)gasLimit,
+            BaseFee = baseFee,
+            PrevRandao = attributes.PrevRandao.ToUInt256(),
+            ExcessBlobGas = excessBlobGas,
+            ChainId = new UInt256(_chainId),
+            BlockHashes = BlockHashes,
+        };
+        var processor = new TransactionProcessor(state, env);
+
+        var included = new List<Transaction>();
+        var senders = new List<Address>();
+        var receipts = new List<Receipt>();
+        var results = new List<TransactionResult>();
+        var skipped = new List<SkippedTransaction>();
+        var bloom = new Bloom();
+        ulong gasUsed = 0, blobGasUsed = 0;
+
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            Transaction tx = candidates[i];
+            if (!tx.TryRecoverSender(_chainId, out Address sender, out TransactionError sigError))
+            {
+                skipped.Add(new SkippedTransaction(i, tx, sigError, InvalidTransactionReason.None));
+                continue;
+            }
+            // Block-level limits (Yellow Paper 6.2: gas limit within the block's remaining gas; EIP-4844 blob gas cap).
+            if (tx.GasLimit > gasLimit - gasUsed)
+            {
+                skipped.Add(new SkippedTransaction(i, tx, TransactionError.None, InvalidTransactionReason.GasLimitExceedsBlock));
+                continue;
+            }
+            if (tx.BlobGas > FeeRules.MaxBlobGasPerBlock - blobGasUsed)
+            {
+                skipped.Add(new SkippedTransaction(i, tx, TransactionError.None, InvalidTransactionReason.TooManyBlobs));
+                continue;
+            }
+            if (!processor.TryExecute(tx.ToInput(sender), out TransactionResult result, out InvalidTransactionReason invalid))
+            {
+                skipped.Add(new SkippedTransaction(i, tx, TransactionError.None, invalid));
+                continue;
+            }
+            gasUsed += (ulong)result.GasUsed;
+            blobGasUsed += tx.BlobGas;
+            Receipt receipt = Receipt.Create((byte)tx.Type, result.Success, gasUsed, result.Logs);
+            bloom.Accumulate(receipt.Bloom);
+            included.Add(tx);
+            senders.Add(sender);
+            receipts.Add(receipt);
+            results.Add(result);
+        }
+
+        var header = new BlockHeader
+        {
+            ParentHash = parent.Hash,
+            Coinbase = attributes.Coinbase,
+            StateRoot = state.ComputeStateRoot(),
+            TransactionsRoot = Block.ComputeTransactionsRoot(included),
+            ReceiptsRoot = Block.ComputeReceiptsRoot(receipts),
+            LogsBloom = bloom,
+            Difficulty = UInt256.Zero, // EIP-3675: zero after the merge
+            Number = parent.Number + 1,
+            GasLimit = gasLimit,
+            GasUsed = gasUsed,
+            Timestamp = attributes.Timestamp,
+            ExtraData = attributes.ExtraData,
+            MixHash = attributes.PrevRandao,
+            Nonce = 0,
+            BaseFeePerGas = baseFee,
+            WithdrawalsRoot = Block.EmptyWithdrawalsRoot,
+            BlobGasUsed = blobGasUsed,
+            ExcessBlobGas = excessBlobGas,
+            ParentBeaconBlockRoot = attributes.ParentBeaconBlockRoot,
+        };
+        return new BuiltBlock
+        {
+            Block = new Block(header, included),
+            Receipts = receipts,
+            Senders = senders,
+            Results = results,
+            Skipped = skipped,
+        };
+    }
+}

@@ -1,0 +1,86 @@
+using Lockstep.Primitives;
+using Lockstep.State;
+
+namespace Lockstep.Chain;
+
+/// <summary>
+/// The 2048-bit log bloom of the Yellow Paper (4.3.1): for the address and each topic of every log, the low 11
+/// bits of each of the first three byte pairs of its keccak256 select a bit, counted from the least significant
+/// end of the 256-byte big-endian value.
+/// </summary>
+public sealed class Bloom
+{
+    /// <summary>Size in bytes.</summary>
+    public const int Size = 256;
+
+    private readonly byte[] _bytes;
+
+    /// <summary>An empty bloom.</summary>
+    public Bloom() => _bytes = new byte[Size];
+
+    /// <summary>A bloom from its 256 bytes.</summary>
+    public Bloom(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != Size) throw new ArgumentException("a bloom is 256 bytes", nameof(bytes));
+        _bytes = bytes.ToArray();
+    }
+
+    /// <summary>The 256 bytes, big-endian.</summary>
+    public ReadOnlySpan<byte> Bytes => _bytes;
+
+    /// <summary>True when no bit is set.</summary>
+    public bool IsEmpty => _bytes.AsSpan().IndexOfAnyExcept((byte)0) < 0;
+
+    /// <summary>Adds a log's address and topics (M3:2048 of each).</summary>
+    public void Add(LogEntry log)
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        log.Address.CopyTo(buffer[..20]);
+        AddItem(buffer[..20]);
+        foreach (Hash256 topic in log.Topics)
+        {
+            topic.CopyTo(buffer);
+            AddItem(buffer);
+        }
+    }
+
+    /// <summary>Adds every log.</summary>
+    public void Add(IReadOnlyList<LogEntry> logs)
+    {
+        for (int i = 0; i < logs.Count; i++) Add(logs[i]);
+    }
+
+    /// <summary>ORs another bloom into this one (a block's bloom is the OR of its receipts' blooms).</summary>
+    public void Accumulate(Bloom other)
+    {
+        for (int i = 0; i < Size; i++) _bytes[i] |= other._bytes[i];
+    }
+
+    /// <summary>Sets the three bits of <paramref name="item"/> (an address or a topic).</summary>
+    public void AddItem(ReadOnlySpan<byte> item)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        Keccak256.Compute(item, hash);
+        for (int i = 0; i < 6; i += 2)
+        {
+            int bit = ((hash[i] << 8) | hash[i + 1]) & 2047;
+            _bytes[Size - 1 - bit / 8] |= (byte)(1 << (bit % 8));
+        }
+    }
+
+    /// <summary>True when all three bits of <paramref name="item"/> are set (it may be present).</summary>
+    public bool MayContain(ReadOnlySpan<byte> item)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        Keccak256.Compute(item, hash);
+        for (int i = 0; i < 6; i += 2)
+        {
+            int bit = ((hash[i] << 8) | hash[i + 1]) & 2047;
+            if ((_bytes[Size - 1 - bit / 8] & (1 << (bit % 8))) == 0) return false;
+        }
+        return true;
+    }
+
+    /// <summary>0x-prefixed hex.</summary>
+    public override string ToString() => Hex.Encode(_bytes);
+}
