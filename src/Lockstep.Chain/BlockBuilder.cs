@@ -53,6 +53,9 @@ public sealed class BlockBuilder
     /// <summary>BLOCKHASH source for the executed code; null answers zero for every block.</summary>
     public IBlockHashProvider? BlockHashes { get; init; }
 
+    /// <summary>Threads for sender recovery (-1: all cores, 1: the calling thread only).</summary>
+    public int MaxRecoveryParallelism { get; init; } = -1;
+
     /// <summary>
     /// Executes <paramref name="candidates"/> on <paramref name="state"/> (the parent's post-state, committed) and
     /// returns the sealed block. The state is left at the new block's post-state.
@@ -84,12 +87,18 @@ public sealed class BlockBuilder
         var bloom = new Bloom();
         ulong gasUsed = 0, blobGasUsed = 0;
 
+        // Signatures do not depend on the state, so every sender is recovered up front, in parallel.
+        var recovered = new Address[candidates.Count];
+        var sigErrors = new TransactionError[candidates.Count];
+        SenderRecovery.RecoverAll(candidates, _chainId, recovered, sigErrors, MaxRecoveryParallelism);
+
         for (int i = 0; i < candidates.Count; i++)
         {
             Transaction tx = candidates[i];
-            if (!tx.TryRecoverSender(_chainId, out Address sender, out TransactionError sigError))
+            Address sender = recovered[i];
+            if (sigErrors[i] != TransactionError.None)
             {
-                skipped.Add(new SkippedTransaction(i, tx, sigError, InvalidTransactionReason.None));
+                skipped.Add(new SkippedTransaction(i, tx, sigErrors[i], InvalidTransactionReason.None));
                 continue;
             }
             // Block-level limits (Yellow Paper 6.2: gas limit within the block's remaining gas; EIP-4844 blob gas cap).
