@@ -78,7 +78,9 @@ public static class LockstepRunner
             var accounts = new SortedDictionary<Address, AccountDump>();
             foreach (Address address in state.CachedAccounts)
             {
+                // Slots 0..31 always, so a value only we wrote still shows up in the diff (the workloads use low slots).
                 var keys = new HashSet<UInt256>();
+                for (ulong k = 0; k < 32; k++) keys.Add(new UInt256(k));
                 if (c.Pre.TryGetValue(address, out PreAccount? pre)) keys.UnionWith(pre.Storage.Keys);
                 if (extraSlots is not null && extraSlots.TryGetValue(address, out IEnumerable<UInt256>? more)) keys.UnionWith(more);
                 var storage = new SortedDictionary<UInt256, UInt256>();

@@ -56,8 +56,11 @@ public static class NethereumRunner
         return outcomes;
     }
 
-    /// <summary>Runs the case's first transaction and returns its outcome.</summary>
-    public static async Task<Outcome> RunAsync(DiffCase c)
+    /// <summary>
+    /// Runs the case's first transaction and returns its outcome. With <paramref name="inspect"/>, Nethereum traces
+    /// every step and hands over its raw result (for digging into a disagreement).
+    /// </summary>
+    public static async Task<Outcome> RunAsync(DiffCase c, Action<TransactionExecutionResult>? inspect = null)
     {
         var state = new ExecutionStateService(new EmptyNodeData());
         foreach ((Address address, PreAccount a) in c.Pre)
@@ -95,10 +98,12 @@ public static class NethereumRunner
             BlockGasLimit = DiffCase.BlockGasLimit,
             ChainId = 1,
             ExecutionState = state,
+            TraceEnabled = inspect is not null,
         };
         var executor = new TransactionExecutor(HardforkConfig.Cancun, new EVMSimulator(), null);
         TransactionExecutionResult r = await executor.ExecuteAsync(ctx);
         if (r.IsValidationError) throw new InvalidOperationException($"Nethereum rejected the transaction: {r.Error}");
+        inspect?.Invoke(r);
 
         var accounts = new SortedDictionary<Address, AccountDump>();
         foreach ((string key, AccountExecutionState s) in state.AccountsState)

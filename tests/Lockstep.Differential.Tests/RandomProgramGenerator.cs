@@ -11,7 +11,9 @@ namespace Lockstep.Differential.Tests;
 /// calls into a second random contract. Deterministic per seed.
 /// </summary>
 /// <remarks>
-/// Left out on purpose: BLOCKHASH (the two engines take block hashes from different providers, so the value is
+/// Left out on purpose: BLOBBASEFEE (Nethereum 6.1.0 returns 0 for it in every frame below the first, where
+/// EIP-7516 gives the block's blob base fee everywhere; seed 10025: 50 gas of EXP on it; checked at depth 0 by
+/// the hand-written cases and in nested frames by SpecOnlyTests), BLOCKHASH (the two engines take block hashes from different providers, so the value is
 /// not comparable), BLOBHASH (no blob transactions here), and unbounded backward jumps (long loops would make
 /// Nethereum, which awaits every opcode, too slow for thousands of seeds).
 /// </remarks>
@@ -38,7 +40,7 @@ public sealed class RandomProgramGenerator
         (SAR, 2, 2), (ADDRESS, 0, 1), (ORIGIN, 0, 1), (CALLER, 0, 1), (CALLVALUE, 0, 1), (CALLDATASIZE, 0, 1),
         (CODESIZE, 0, 1), (GASPRICE, 0, 1), (RETURNDATASIZE, 0, 1), (COINBASE, 0, 1), (TIMESTAMP, 0, 1),
         (NUMBER, 0, 1), (PREVRANDAO, 0, 1), (GASLIMIT, 0, 1), (CHAINID, 0, 1), (SELFBALANCE, 0, 1), (BASEFEE, 0, 1),
-        (BLOBBASEFEE, 0, 1), (POP, 1, 3), (PC, 0, 1), (MSIZE, 0, 1), (GAS, 0, 1), (CALLDATALOAD, 1, 1),
+        (POP, 1, 3), (PC, 0, 1), (MSIZE, 0, 1), (GAS, 0, 1), (CALLDATALOAD, 1, 1),
         (DUP1, 1, 3), (DUP1 + 1, 2, 2), (DUP1 + 3, 4, 1), (DUP1 + 15, 16, 1), (SWAP1, 2, 3), (SWAP1 + 1, 3, 2),
         (SWAP1 + 6, 8, 1), (SWAP1 + 15, 17, 1),
     ];
@@ -68,7 +70,11 @@ public sealed class RandomProgramGenerator
         if (rng.Next(8) == 0)
         {
             // A creation transaction: the random program is the initcode, whatever it returns the code to deploy.
-            return DiffCase.Create($"random creation seed {seed}", target, gas: (ulong)rng.Next(80_000, 400_000),
+            // Gas is ample so the code deposit always fits: Nethereum 6.1.0 checks the deposit against gas used
+            // after the EIP-3529 refund, so a deposit that only fits thanks to the refund succeeds there, where
+            // execution-specs charges it during execution (charge_gas in process_create_message) and runs out of
+            // gas (seed 1191: 206501 gas needed before a 19900 refund, limit 204295).
+            return DiffCase.Create($"random creation seed {seed}", target, gas: (ulong)rng.Next(1_000_000, 1_200_000),
                 value: new UInt256((ulong)rng.Next(0, 3) * 100),
                 extra: [(DiffCase.Callee, new PreAccount { Code = callee, Nonce = 1, Balance = new UInt256(500), Storage = RandomStorage(rng) }),
                     (DiffCase.Other, new PreAccount { Balance = new UInt256(7) })]);
@@ -171,8 +177,11 @@ public sealed class RandomProgramGenerator
             return;
         }
         if (_rng.Next(2) == 0) { _asm.Ops(SELFDESTRUCT); if (_depth > 0) _depth--; return; }
-        // Rarely, any byte below PUSH0 at all (undefined opcodes, underflows of the simulated stack).
-        _asm.Ops((byte)_rng.Next(0, 0x5f));
+        // Rarely, any byte below PUSH0 at all (undefined opcodes, underflows of the simulated stack). Not
+        // RETURNDATACOPY: with stack operands it often copies zero bytes to a huge offset, which Nethereum 6.1.0
+        // halts on while execution-specs charges nothing for a zero-size region (seed 18142, 3 transactions).
+        byte any = (byte)_rng.Next(0, 0x5f);
+        _asm.Ops(any == RETURNDATACOPY ? POP : any);
     }
 
     private void Simple1()

@@ -67,6 +67,45 @@ public class SpecOnlyTests
     }
 
     /// <summary>
+    /// EIP-211/execution-specs returndatacopy: a zero-size copy has no memory cost and is in bounds when
+    /// offset + 0 &lt;= RETURNDATASIZE, whatever the destination offset. Nethereum 6.1.0 halts on it.
+    /// </summary>
+    [Fact]
+    public void ZeroSizeReturnDataCopyToHugeOffsetSucceeds()
+    {
+        byte[] code = new Asm().Push(0).Push(0).Push(BigInteger.One << 99).Ops(RETURNDATACOPY).SStore(0, 1).Ops(MSIZE).Push(1).Ops(SSTORE).Build();
+        Outcome o = LockstepRunner.Run(DiffCase.Call("zero-size returndatacopy", code));
+        Assert.Equal(OutcomeKind.Success, o.Kind);
+        Assert.Equal(UInt256.One, o.Accounts[DiffCase.Target].Storage[UInt256.Zero]);
+        Assert.False(o.Accounts[DiffCase.Target].Storage.ContainsKey(UInt256.One)); // MSIZE stayed 0
+    }
+
+    /// <summary>
+    /// EIP-7516: BLOBBASEFEE is the block's blob base fee in every frame. Here it must read the same in a CALL,
+    /// DELEGATECALL and CALLCODE frame as at the top (Nethereum 6.1.0 returns 0 below the top frame).
+    /// </summary>
+    [Fact]
+    public void BlobBaseFeeIsTheSameInNestedFrames()
+    {
+        byte[] callee = new Asm().Ops(BLOBBASEFEE).Push(0).Ops(CALLDATALOAD).Ops(SSTORE).Build();
+        byte[] code = new Asm()
+            .Ops(BLOBBASEFEE).Push(0).Ops(SSTORE)
+            .MStore(0, 1).Call(CALL, DiffCase.Callee, 50_000, 0, 0, 32).Ops(POP)
+            .MStore(0, 2).Call(DELEGATECALL, DiffCase.Callee, 50_000, 0, 0, 32).Ops(POP)
+            .MStore(0, 3).Call(CALLCODE, DiffCase.Callee, 50_000, 0, 0, 32).Ops(POP).Build();
+        DiffCase c = DiffCase.Call("blobbasefee nested", code, gas: 300_000,
+            extra: (DiffCase.Callee, new PreAccount { Code = callee, Nonce = 1 }));
+        Outcome o = LockstepRunner.Run(c);
+        Assert.Equal(OutcomeKind.Success, o.Kind);
+        SortedDictionary<UInt256, UInt256> target = o.Accounts[DiffCase.Target].Storage;
+        UInt256 top = target[UInt256.Zero];
+        Assert.False(top.IsZero); // fake_exponential(1, 0, ...) = MIN_BLOB_BASE_FEE = 1 here
+        Assert.Equal(top, o.Accounts[DiffCase.Callee].Storage[UInt256.One]);
+        Assert.Equal(top, target[new UInt256(2)]);
+        Assert.Equal(top, target[new UInt256(3)]);
+    }
+
+    /// <summary>
     /// CALL with value into a precompile: execution-specs process_message moves the value before running the
     /// precompile (the account then exists with that balance), and generic_call gives the child gas + 2300
     /// stipend and takes back what it leaves. Nethereum 6.1.0 moves no value and keeps the stipend.
