@@ -56,6 +56,31 @@ public sealed class BlockBuilder
     /// <summary>Threads for sender recovery (-1: all cores, 1: the calling thread only).</summary>
     public int MaxRecoveryParallelism { get; init; } = -1;
 
+    /// <summary>EIP-4788: BEACON_ROOTS_ADDRESS, the contract that keeps recent parent beacon block roots.</summary>
+    public static readonly Address BeaconRootsAddress = Address.FromHex("0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02");
+
+    /// <summary>EIP-4788: SYSTEM_ADDRESS, the caller of the block-start system call.</summary>
+    public static readonly Address SystemAddress = Address.FromHex("0xfffffffffffffffffffffffffffffffffffffffe");
+
+    /// <summary>EIP-4788: gas of the system call (not counted in the block's gas used).</summary>
+    public const long SystemCallGas = 30_000_000;
+
+    /// <summary>
+    /// EIP-4788: before any transaction, call BEACON_ROOTS_ADDRESS from SYSTEM_ADDRESS with the parent beacon block
+    /// root as calldata, 30M gas, no value and no fee; skipped when the contract has no code. Its gas does not count
+    /// toward the block and its state changes are committed like a transaction's.
+    /// </summary>
+    public static void ApplyBeaconRoot(WorldState state, BlockContext context, Hash256 parentBeaconBlockRoot)
+    {
+        if (state.GetCodeHash(BeaconRootsAddress) == Keccak256.EmptyHash) return;
+        var vm = new VirtualMachine();
+        vm.Reset(state, context, new TxContext { Origin = SystemAddress });
+        state.WarmAddress(SystemAddress);
+        state.WarmAddress(BeaconRootsAddress);
+        vm.Call(SystemAddress, BeaconRootsAddress, BeaconRootsAddress, UInt256.Zero, false, parentBeaconBlockRoot.ToArray(), SystemCallGas, 0, false, 0);
+        state.CommitTransaction();
+    }
+
     /// <summary>
     /// Executes <paramref name="candidates"/> on <paramref name="state"/> (the parent's post-state, committed) and
     /// returns the sealed block. The state is left at the new block's post-state.
@@ -78,6 +103,7 @@ public sealed class BlockBuilder
             BlockHashes = BlockHashes,
         };
         var processor = new TransactionProcessor(state, env);
+        ApplyBeaconRoot(state, processor.BlockContext, attributes.ParentBeaconBlockRoot);
 
         var included = new List<Transaction>();
         var senders = new List<Address>();
