@@ -106,6 +106,30 @@ public class SpecOnlyTests
     }
 
     /// <summary>
+    /// EIP-6780 / execution-specs selfdestruct: a contract created in this transaction that self-destructs with
+    /// itself as beneficiary burns its balance (set_account_balance(originator, 0)). Here the initcode of a
+    /// creation carrying 200 wei CALLCODEs a self-destructing routine (beneficiary CALLER = itself), then logs
+    /// SELFBALANCE, which must be 0. Nethereum 6.1.0 keeps the 200.
+    /// </summary>
+    [Fact]
+    public void SelfDestructToItselfInCreationTransactionBurnsTheBalance()
+    {
+        byte[] routine = new Asm().Ops(CALLER, SELFDESTRUCT).Build();
+        byte[] initcode = new Asm().Call(CALLCODE, DiffCase.Callee, 50_000).Ops(POP)
+            .Ops(SELFBALANCE).Push(0).Push(0).Ops(LOG1).Build();
+        DiffCase c = DiffCase.Create("burn", initcode, value: 200,
+            extra: (DiffCase.Callee, new PreAccount { Code = routine, Nonce = 1 }));
+        Outcome o = LockstepRunner.Run(c);
+        Assert.Equal(OutcomeKind.Success, o.Kind);
+        LogDump log = Assert.Single(o.Logs);
+        Assert.Equal(Hash256.Zero, log.Topics[0]);
+        UInt256 total = UInt256.Zero;
+        foreach ((Address a, AccountDump d) in o.Accounts)
+            if (a != DiffCase.Sender && a != DiffCase.Coinbase) total += d.Balance;
+        Assert.Equal(UInt256.Zero, total); // the 200 wei went nowhere: burnt
+    }
+
+    /// <summary>
     /// CALL with value into a precompile: execution-specs process_message moves the value before running the
     /// precompile (the account then exists with that balance), and generic_call gives the child gas + 2300
     /// stipend and takes back what it leaves. Nethereum 6.1.0 moves no value and keeps the stipend.
