@@ -17,6 +17,11 @@ public sealed unsafe class InstructionSet
     public readonly int* MinStack;
     /// <summary>Largest stack height before the opcode that does not overflow 1024 afterwards.</summary>
     public readonly int* MaxStack;
+    /// <summary>
+    /// <see cref="MaxStack"/> minus <see cref="MinStack"/>: the interpreter tests both bounds with one unsigned
+    /// comparison, <c>(uint)(sp - MinStack[op]) &gt; (uint)StackRange[op]</c> (an underflow wraps to a huge value).
+    /// </summary>
+    public readonly int* StackRange;
     /// <summary>Which opcodes this fork defines.</summary>
     public readonly bool[] Defined;
 
@@ -29,6 +34,7 @@ public sealed unsafe class InstructionSet
         var gas = GC.AllocateArray<long>(256, pinned: true);
         var min = GC.AllocateArray<int>(256, pinned: true);
         var max = GC.AllocateArray<int>(256, pinned: true);
+        var range = GC.AllocateArray<int>(256, pinned: true);
         Defined = new bool[256];
         for (int op = 0; op < 256; op++)
         {
@@ -43,12 +49,14 @@ public sealed unsafe class InstructionSet
             gas[op] = e.StaticGas;
             min[op] = e.Pops;
             max[op] = EvmLimits.StackLimit - Math.Max(0, e.Pushes - e.Pops);
+            range[op] = max[op] - min[op];
         }
         Handlers = (delegate*<ref Frame, ExecStatus>*)Unsafe.AsPointer(ref handlers[0]);
         StaticGas = (long*)Unsafe.AsPointer(ref gas[0]);
         MinStack = (int*)Unsafe.AsPointer(ref min[0]);
         MaxStack = (int*)Unsafe.AsPointer(ref max[0]);
-        _keepAlive = [handlers, gas, min, max];
+        StackRange = (int*)Unsafe.AsPointer(ref range[0]);
+        _keepAlive = [handlers, gas, min, max, range];
     }
 
     private readonly object[] _keepAlive;

@@ -207,14 +207,19 @@ public sealed unsafe class VirtualMachine : IDisposable
     /// Stack pointer, pc and gas live in locals; the hottest simple opcodes (stack shuffles, PUSH1/2, jumps,
     /// a few ALU ops) run inline, every other opcode goes through the fork's handler table with the frame synced.
     /// </summary>
+    /// <remarks>
+    /// AggressiveOptimization: a transaction usually enters this loop once, so with tiering it would run its
+    /// whole loop as tier-0/on-stack-replacement code; loopMul-style cases (1e9 opcodes) spend all their time here.
+    /// </remarks>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ExecStatus Run(ref Frame f)
     {
         InstructionSet set = f.Vm.Instructions;
         delegate*<ref Frame, ExecStatus>* handlers = set.Handlers;
         long* staticGas = set.StaticGas;
         int* minStack = set.MinStack;
-        int* maxStack = set.MaxStack;
+        int* stackRange = set.StackRange;
         byte* code = f.Code;
         CodeInfo codeInfo = f.CodeInfo;
         UInt256* stack = f.Stack;
@@ -227,8 +232,13 @@ public sealed unsafe class VirtualMachine : IDisposable
 #if OPSTATS
             OpStats[op]++;
 #endif
-            if (sp < minStack[op]) { s = ExecStatus.StackUnderflow; goto exit; }
-            if (sp > maxStack[op]) { s = ExecStatus.StackOverflow; goto exit; }
+            // One test for both bounds: below MinStack wraps to a huge unsigned value (Yellow Paper 9.4.2).
+            int above = sp - minStack[op];
+            if ((uint)above > (uint)stackRange[op])
+            {
+                s = above < 0 ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
+                goto exit;
+            }
             if ((gas -= staticGas[op]) < 0) { s = ExecStatus.OutOfGas; goto exit; }
             switch (op)
             {
