@@ -42,6 +42,9 @@ public sealed unsafe class InstructionSet
             if (e.Handler == null)
             {
                 handlers[op] = (nint)(delegate*<ref Frame, ExecStatus>)&Instructions.ControlFlow.Invalid;
+                // Any stack height passes the bounds check so the handler reports InvalidOpcode, not a stack error.
+                max[op] = EvmLimits.StackLimit;
+                range[op] = EvmLimits.StackLimit;
                 continue;
             }
             Defined[op] = true;

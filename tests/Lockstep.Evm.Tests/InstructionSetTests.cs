@@ -26,6 +26,8 @@ public sealed unsafe class InstructionSetTests
     [InlineData("5f5f5f5e00", ExecStatus.Stop)] // MCOPY with zero length
     [InlineData("0c", ExecStatus.InvalidOpcode)] // undefined
     [InlineData("fe", ExecStatus.InvalidOpcode)] // INVALID
+    [InlineData("60012b", ExecStatus.InvalidOpcode)] // undefined with a non-empty stack is still InvalidOpcode
+    [InlineData("60016001fe", ExecStatus.InvalidOpcode)] // INVALID with a non-empty stack
     [InlineData("01", ExecStatus.StackUnderflow)]
     [InlineData("600056", ExecStatus.InvalidJump)]
     public void Status_of_small_programs(string code, ExecStatus status)
