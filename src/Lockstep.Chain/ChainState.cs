@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Reflection;
 using Lockstep.Primitives;
 using Lockstep.State;
 using Lockstep.Trie;
@@ -23,7 +21,7 @@ public sealed class ChainState
         Reader = new TrieStateReader(nodes, stateRoot, code);
         World = new WorldState(Reader);
         _accountTrie = new PatriciaTrie(nodes, stateRoot);
-        World.AttachTries(_accountTrie, root => new PatriciaTrie(nodes, root));
+        World.AttachTries(_accountTrie, root => new PatriciaTrie(nodes, root), () => new PatriciaTrie(nodes));
     }
 
     /// <summary>The state to execute on.</summary>
@@ -43,41 +41,15 @@ public sealed class ChainState
     internal Hash256 CommitTries()
     {
         Hash256 root = World.ComputeStateRoot();
-        foreach (PatriciaTrie storage in StorageTries(World))
+        foreach (PatriciaTrie storage in World.LoadedStorageTries)
         {
-            if (ReferenceEquals(storage.Store, _nodes))
-            {
-                storage.Commit();
-                continue;
-            }
-            // WorldState builds the storage trie of a new (or reset) account in memory, outside the store we
-            // attached. Copy it into the store so its root can be reopened. See the report: WorldState should
-            // take a factory for new storage tries too.
-            if (storage.IsEmpty) continue;
-            var copy = new PatriciaTrie(_nodes);
-            foreach (KeyValuePair<byte[], byte[]> kv in storage.ToList()) copy.Set(kv.Key, kv.Value);
-            Hash256 copied = copy.Commit();
-            if (copied != storage.RootHash) throw new InvalidOperationException("copied storage trie has a different root");
+            // Every storage trie comes from the factories given to AttachTries, so it writes into our store.
+            if (!ReferenceEquals(storage.Store, _nodes))
+                throw new InvalidOperationException("a storage trie outside the chain's node store cannot be committed");
+            storage.Commit();
         }
         Hash256 committed = _accountTrie.Commit();
         if (committed != root) throw new InvalidOperationException("account trie commit disagrees with the computed state root");
         return root;
-    }
-
-    // WorldState keeps each account's storage trie in its internal account cache and has no public way to list
-    // them; this is the one place that reaches in (by reflection), until it exposes them.
-    private static readonly FieldInfo AccountsField = typeof(WorldState).GetField("_accounts", BindingFlags.NonPublic | BindingFlags.Instance)
-        ?? throw new MissingFieldException(nameof(WorldState), "_accounts");
-
-    private static IEnumerable<PatriciaTrie> StorageTries(WorldState world)
-    {
-        var accounts = (IDictionary)AccountsField.GetValue(world)!;
-        FieldInfo? trieField = null;
-        foreach (object account in accounts.Values)
-        {
-            trieField ??= account.GetType().GetField("StorageTrie", BindingFlags.Public | BindingFlags.Instance)
-                ?? throw new MissingFieldException("Account", "StorageTrie");
-            if (trieField.GetValue(account) is PatriciaTrie trie) yield return trie;
-        }
     }
 }

@@ -8,17 +8,36 @@ public sealed partial class WorldState
 {
     private PatriciaTrie? _accountTrie;
     private Func<Hash256, PatriciaTrie>? _openStorageTrie;
+    private Func<PatriciaTrie>? _newStorageTrie;
     private readonly RlpWriter _rlp = new(128);
 
     /// <summary>
-    /// Attaches the tries the state root is computed with: the account trie as of the reader's state and a
-    /// way to open an account's storage trie at a root. Without this, both start empty (genesis, tests).
+    /// Attaches the tries the state root is computed with: the account trie as of the reader's state, a way to
+    /// open an account's storage trie at a root, and optionally a way to make an empty one (so that storage of
+    /// new or reset accounts lands in the same node store and can be committed). Without this, all tries live
+    /// in memory (genesis, tests).
     /// </summary>
-    public void AttachTries(PatriciaTrie accountTrie, Func<Hash256, PatriciaTrie> openStorageTrie)
+    public void AttachTries(PatriciaTrie accountTrie, Func<Hash256, PatriciaTrie> openStorageTrie, Func<PatriciaTrie>? newStorageTrie = null)
     {
         _accountTrie = accountTrie;
         _openStorageTrie = openStorageTrie;
+        _newStorageTrie = newStorageTrie;
     }
+
+    /// <summary>
+    /// The storage tries of the accounts held in this state's cache (opened or created by
+    /// <see cref="ComputeStateRoot"/>), so a chain store can commit them after computing the root.
+    /// </summary>
+    public IEnumerable<PatriciaTrie> LoadedStorageTries
+    {
+        get
+        {
+            foreach (Account a in _accounts.Values)
+                if (a.StorageTrie is PatriciaTrie trie) yield return trie;
+        }
+    }
+
+    private PatriciaTrie NewStorageTrie() => _newStorageTrie?.Invoke() ?? new PatriciaTrie();
 
     /// <summary>
     /// The state root (Yellow Paper 4.1) after the committed transactions. Only accounts changed since the
@@ -53,7 +72,7 @@ public sealed partial class WorldState
 
             if (a.StorageResetPending)
             {
-                a.StorageTrie = new PatriciaTrie();
+                a.StorageTrie = NewStorageTrie();
                 a.StorageResetPending = false;
             }
             if (a.DirtySlots is { Count: > 0 })
@@ -62,7 +81,7 @@ public sealed partial class WorldState
                 if (trie is null)
                 {
                     trie = a.StorageRoot == Keccak256.EmptyTrieRoot || _openStorageTrie is null
-                        ? new PatriciaTrie()
+                        ? NewStorageTrie()
                         : _openStorageTrie(a.StorageRoot);
                     a.StorageTrie = trie;
                 }
