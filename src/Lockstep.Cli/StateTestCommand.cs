@@ -82,8 +82,6 @@ internal static class StateTestCommand
         return failed == 0 ? 0 : 1;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    // Every field on every line (error is null when the case passes), so scripts can rely on the shape.
+    private static readonly JsonSerializerOptions JsonOptions = new();
 }
