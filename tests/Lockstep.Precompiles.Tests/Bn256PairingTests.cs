@@ -1,6 +1,8 @@
 using System.Numerics;
 using Lockstep.Evm.Precompiles;
 using Lockstep.Evm.Precompiles.Bn254;
+using Fp6 = Lockstep.Evm.Precompiles.Curves.Fp6<Lockstep.Evm.Precompiles.Bn254.Fp2>;
+using Fp12 = Lockstep.Evm.Precompiles.Curves.Fp12<Lockstep.Evm.Precompiles.Bn254.Fp2>;
 using static Lockstep.Precompiles.Tests.TestUtil;
 
 namespace Lockstep.Precompiles.Tests;

@@ -1,5 +1,7 @@
 using System.Numerics;
 using Lockstep.Evm.Precompiles.Bn254;
+using Fp6 = Lockstep.Evm.Precompiles.Curves.Fp6<Lockstep.Evm.Precompiles.Bn254.Fp2>;
+using Fp12 = Lockstep.Evm.Precompiles.Curves.Fp12<Lockstep.Evm.Precompiles.Bn254.Fp2>;
 
 namespace Lockstep.Precompiles.Tests;
 

@@ -6,7 +6,7 @@ using Lockstep.Evm.Precompiles.Curves;
 namespace Lockstep.Evm.Precompiles.Bls12381;
 
 /// <summary>BLS12-381 F_p2 = F_p[u] / (u^2 + 1): the element <c>A + B·u</c> (same shape as the alt_bn128 one, other base field).</summary>
-internal readonly struct Fp2 : IField<Fp2>
+internal readonly struct Fp2 : ITowerBase<Fp2>
 {
     public readonly Fp A;
     public readonly Fp B;
@@ -86,4 +86,7 @@ internal readonly struct Fp2 : IField<Fp2>
     }
 
     public override string ToString() => $"({A}, {B})";
+
+    static Fp2 ITowerBase<Fp2>.NonResidue => Xi;
+    static System.Numerics.BigInteger ITowerBase<Fp2>.BaseModulus => Fp.Modulus;
 }

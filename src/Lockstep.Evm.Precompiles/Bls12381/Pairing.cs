@@ -1,3 +1,5 @@
+using Fp6 = Lockstep.Evm.Precompiles.Curves.Fp6<Lockstep.Evm.Precompiles.Bls12381.Fp2>;
+using Fp12 = Lockstep.Evm.Precompiles.Curves.Fp12<Lockstep.Evm.Precompiles.Bls12381.Fp2>;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using Lockstep.Evm.Precompiles.Curves;

@@ -5,7 +5,7 @@ using Lockstep.Evm.Precompiles.Curves;
 namespace Lockstep.Evm.Precompiles.Bn254;
 
 /// <summary>F_p2 = F_p[u] / (u^2 + 1) (EIP-197): the element <c>A + B·u</c>.</summary>
-internal readonly struct Fp2 : IField<Fp2>
+internal readonly struct Fp2 : ITowerBase<Fp2>
 {
     public readonly Fp A;
     public readonly Fp B;
@@ -90,4 +90,7 @@ internal readonly struct Fp2 : IField<Fp2>
     }
 
     public override string ToString() => $"({A}, {B})";
+
+    static Fp2 ITowerBase<Fp2>.NonResidue => Xi;
+    static System.Numerics.BigInteger ITowerBase<Fp2>.BaseModulus => Fp.Modulus;
 }
