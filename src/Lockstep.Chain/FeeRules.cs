@@ -9,12 +9,12 @@ public static class FeeRules
     public const ulong ElasticityMultiplier = 2;
     /// <summary>EIP-1559: INITIAL_BASE_FEE of the fork block.</summary>
     public const ulong InitialBaseFee = 1_000_000_000;
-    /// <summary>EIP-4844: GAS_PER_BLOB.</summary>
-    public const ulong GasPerBlob = 131072;
-    /// <summary>EIP-4844 (Cancun): TARGET_BLOB_GAS_PER_BLOCK (3 blobs).</summary>
-    public const ulong TargetBlobGasPerBlock = 393216;
-    /// <summary>EIP-4844 (Cancun): MAX_BLOB_GAS_PER_BLOCK (6 blobs).</summary>
-    public const ulong MaxBlobGasPerBlock = 786432;
+    /// <summary>EIP-4844: GAS_PER_BLOB (the transaction model's constant).</summary>
+    public const ulong GasPerBlob = Transactions.Transaction.GasPerBlob;
+    /// <summary>EIP-4844 (Cancun): TARGET_BLOB_GAS_PER_BLOCK (3 blobs, 393216).</summary>
+    public const ulong TargetBlobGasPerBlock = 3 * GasPerBlob;
+    /// <summary>EIP-4844 (Cancun): MAX_BLOB_GAS_PER_BLOCK (6 blobs, 786432).</summary>
+    public const ulong MaxBlobGasPerBlock = 6 * GasPerBlob;
 
     /// <summary>
     /// EIP-1559: the base fee of the child of <paramref name="parent"/>. Unchanged at the gas target

@@ -1,3 +1,4 @@
+using Lockstep.Evm;
 using Lockstep.Primitives;
 
 namespace Lockstep.Execution;
@@ -27,6 +28,9 @@ public sealed class TransactionInput
     public UInt256 MaxFeePerBlobGas { get; init; }
 
     public bool IsCreate => To is null;
+
+    /// <summary>EIP-4844 blob gas: GAS_PER_BLOB per versioned hash of a type-3 transaction, else zero.</summary>
+    public ulong BlobGas => Type == 3 ? GasCost.BlobGasPerBlob * (ulong)BlobVersionedHashes.Length : 0;
     /// <summary>True for EIP-1559 style fee fields (types 2 and 3).</summary>
     public bool HasFeeCaps => Type >= 2;
 }

@@ -128,7 +128,7 @@ public class TransactionProcessor
                 if (h[0] != 0x01) return InvalidTransactionReason.BadBlobVersion; // VERSIONED_HASH_VERSION_KZG
             }
             if (tx.MaxFeePerBlobGas < BlockContext.BlobBaseFee) return InvalidTransactionReason.BlobFeeCapTooLow;
-            blobGas = GasCost.BlobGasPerBlob * (ulong)tx.BlobVersionedHashes.Length;
+            blobGas = tx.BlobGas;
         }
 
         // Sender (EIP-2681 nonce cap, EIP-3607 no code).
@@ -164,7 +164,7 @@ public class TransactionProcessor
         _vm.Reset(State, BlockContext, _tx);
 
         UInt256 cost = new UInt256(tx.GasLimit) * gasPrice;
-        if (tx.Type == 3) cost += new UInt256(GasCost.BlobGasPerBlob * (ulong)tx.BlobVersionedHashes.Length) * BlockContext.BlobBaseFee;
+        if (tx.Type == 3) cost += new UInt256(tx.BlobGas) * BlockContext.BlobBaseFee;
         State.SubtractBalance(tx.Sender, cost);
         // A creation bumps the nonce inside the creation (after deriving the address from it).
         if (!tx.IsCreate) State.IncrementNonce(tx.Sender);
