@@ -25,8 +25,7 @@ public sealed class Bn256AddPrecompile : IPrecompile
     {
         output = [];
         Span<byte> data = stackalloc byte[InputLength];
-        data.Clear();
-        input[..Math.Min(input.Length, InputLength)].CopyTo(data);
+        PrecompileInput.CopyPadded(input, data);
         if (!Bn254Curve.TryReadG1(data[..64], out G1Point a) || !Bn254Curve.TryReadG1(data[64..], out G1Point b)) return false;
 
         JacobianPoint<Fp> sum = JacobianPoint<Fp>.Add(a.ToJacobian(), b.ToJacobian());

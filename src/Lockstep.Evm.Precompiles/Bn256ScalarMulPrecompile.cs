@@ -24,8 +24,7 @@ public sealed class Bn256ScalarMulPrecompile : IPrecompile
     {
         output = [];
         Span<byte> data = stackalloc byte[InputLength];
-        data.Clear();
-        input[..Math.Min(input.Length, InputLength)].CopyTo(data);
+        PrecompileInput.CopyPadded(input, data);
         if (!Bn254Curve.TryReadG1(data[..64], out G1Point p)) return false;
 
         JacobianPoint<Fp> product = JacobianPoint<Fp>.Multiply(p.ToJacobian(), data.Slice(64, 32));

@@ -23,8 +23,7 @@ public sealed class EcRecoverPrecompile : IPrecompile
     public bool TryRun(ReadOnlySpan<byte> input, out byte[] output)
     {
         Span<byte> data = stackalloc byte[InputLength];
-        data.Clear();
-        input[..Math.Min(input.Length, InputLength)].CopyTo(data);
+        PrecompileInput.CopyPadded(input, data);
 
         // v must be exactly 27 or 28 as a whole 32-byte word (Yellow Paper appendix E: v ∈ {27, 28}).
         ReadOnlySpan<byte> v = data.Slice(32, 32);
