@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lockstep.Evm;
 using Lockstep.Execution;
+using Lockstep.Evm.Instructions;
 using Lockstep.Primitives;
 using Lockstep.State;
 
@@ -23,9 +24,7 @@ internal static class ComputeFlow
         var processor = new TransactionProcessor(state, block, vm);
 
         Run(processor, state, new TransactionInput { Type = 2, Sender = sender, Nonce = 0, Data = BenchContracts.Bytecode("Compute"), GasLimit = 1_000_000, MaxFeePerGas = 10, MaxPriorityFeePerGas = 1 });
-        var w = new Lockstep.Primitives.Rlp.RlpWriter();
-        w.StartList().WriteAddress(sender).WriteUInt64(0).EndList();
-        Address target = Address.FromHashTail(Keccak256.Compute(w.Written));
+        Address target = SystemOps.CreateAddress(sender, 0);
 
         var call = new TransactionInput { Type = 2, Sender = sender, To = target, Nonce = 1, Data = BenchContracts.Call("run(uint256)", (ulong)rounds), GasLimit = 1_000_000_000, MaxFeePerGas = 10, MaxPriorityFeePerGas = 1 };
         var clock = Stopwatch.StartNew();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lockstep.Evm;
 using Lockstep.Execution;
+using Lockstep.Evm.Instructions;
 using Lockstep.Primitives;
 using Lockstep.State;
 
@@ -50,7 +51,7 @@ internal static class Erc20BlockFlow
 
         ulong deployerNonce = 0;
         Execute(processor, state, Tx(deployer, null, deployerNonce++, BenchContracts.Deploy("BenchToken", Supply), 3_000_000));
-        Address token = CreateAddress(deployer, 0);
+        Address token = SystemOps.CreateAddress(deployer, 0);
         UInt256 share = Supply / (UInt256)(ulong)(senders + 1);
         foreach (Address s in senderAddresses)
             Execute(processor, state, Tx(deployer, token, deployerNonce++, BenchContracts.Call("transfer(address,uint256)", s.ToUInt256(), share), 100_000));
@@ -94,13 +95,5 @@ internal static class Erc20BlockFlow
         if (!result.Success) throw new InvalidOperationException($"benchmark transaction failed: {result.Status}");
         state.CommitTransaction();
         return result.GasUsed;
-    }
-
-    /// <summary>keccak(rlp([sender, nonce]))[12:], for nonces below 0x80.</summary>
-    private static Address CreateAddress(Address sender, byte nonce)
-    {
-        var w = new Lockstep.Primitives.Rlp.RlpWriter();
-        w.StartList().WriteAddress(sender).WriteUInt64(nonce).EndList();
-        return Address.FromHashTail(Keccak256.Compute(w.Written));
     }
 }

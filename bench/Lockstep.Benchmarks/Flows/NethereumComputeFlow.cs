@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lockstep.Evm.Instructions;
 using Lockstep.Primitives;
 using Nethereum.EVM;
 
@@ -25,9 +26,7 @@ internal static class NethereumComputeFlow
         chain.Fund(sender, UInt256.Parse("1000000000000000000000"));
         TransactionExecutionResult deployed = await chain.ExecuteAsync(sender, null, BenchContracts.Bytecode("Compute"), 1_000_000, 10, 1);
         if (!deployed.Success) throw new InvalidOperationException($"Nethereum: deploying Compute failed: {deployed.Error}");
-        var w = new Lockstep.Primitives.Rlp.RlpWriter();
-        w.StartList().WriteAddress(sender).WriteUInt64(0).EndList();
-        Address target = Address.FromHashTail(Keccak256.Compute(w.Written));
+        Address target = SystemOps.CreateAddress(sender, 0);
 
         byte[] data = BenchContracts.Call("run(uint256)", (ulong)rounds);
         var clock = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using Lockstep.Evm.Instructions;
 using Lockstep.Primitives;
 using Nethereum.EVM;
 
@@ -46,9 +47,7 @@ internal static class NethereumErc20Flow
         }
 
         await Execute(chain, deployer, null, BenchContracts.Deploy("BenchToken", Supply), 3_000_000);
-        var w = new Lockstep.Primitives.Rlp.RlpWriter();
-        w.StartList().WriteAddress(deployer).WriteUInt64(0).EndList();
-        Address token = Address.FromHashTail(Keccak256.Compute(w.Written));
+        Address token = SystemOps.CreateAddress(deployer, 0);
         UInt256 share = Supply / (UInt256)(ulong)(senders + 1);
         foreach (Address s in senderAddresses)
             await Execute(chain, deployer, token, BenchContracts.Call("transfer(address,uint256)", s.ToUInt256(), share), 100_000);
