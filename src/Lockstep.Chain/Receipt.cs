@@ -36,14 +36,9 @@ public sealed class Receipt
         w.StartList();
         // EIP-658: status is the RLP of 1 or of the empty string.
         if (Success) w.WriteUInt64(1); else w.WriteBytes([]);
-        w.WriteUInt64(CumulativeGasUsed).WriteBytes(Bloom.Bytes).StartList();
-        foreach (LogEntry log in Logs)
-        {
-            w.StartList().WriteAddress(log.Address).StartList();
-            foreach (Hash256 t in log.Topics) w.WriteHash(t);
-            w.EndList().WriteBytes(log.Data).EndList();
-        }
-        w.EndList().EndList();
+        w.WriteUInt64(CumulativeGasUsed).WriteBytes(Bloom.Bytes);
+        LogEntry.WriteList(w, Logs);
+        w.EndList();
         return w.ToArray();
     }
 

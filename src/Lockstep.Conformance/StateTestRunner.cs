@@ -136,14 +136,7 @@ public sealed class StateTestRunner : IDisposable
     public static Hash256 LogsHash(IReadOnlyList<LogEntry> logs)
     {
         var w = new RlpWriter(256);
-        w.StartList();
-        foreach (LogEntry log in logs)
-        {
-            w.StartList().WriteAddress(log.Address).StartList();
-            foreach (Hash256 t in log.Topics) w.WriteHash(t);
-            w.EndList().WriteBytes(log.Data).EndList();
-        }
-        w.EndList();
+        LogEntry.WriteList(w, logs);
         return Keccak256.Compute(w.Written);
     }
 

@@ -44,6 +44,19 @@ public sealed class LogEntry(Address address, Hash256[] topics, byte[] data)
     public Address Address { get; } = address;
     public Hash256[] Topics { get; } = topics;
     public byte[] Data { get; } = data;
+
+    /// <summary>Writes the RLP list [[address, [topics...], data], ...] used by receipts and the logs hash.</summary>
+    public static void WriteList(Primitives.Rlp.RlpWriter writer, IReadOnlyList<LogEntry> logs)
+    {
+        writer.StartList();
+        foreach (LogEntry log in logs)
+        {
+            writer.StartList().WriteAddress(log.Address).StartList();
+            foreach (Hash256 t in log.Topics) writer.WriteHash(t);
+            writer.EndList().WriteBytes(log.Data).EndList();
+        }
+        writer.EndList();
+    }
 }
 
 /// <summary>A (contract, slot) pair: the key of warm-slot and transient-storage sets.</summary>
