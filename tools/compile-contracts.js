@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles every contracts/src/**/*.sol with solc-js into contracts/artifacts/<Name>.json
+// Compiles every contracts/src/**/*.sol (or one folder with --only <folder>) with solc-js into contracts/artifacts/<Name>.json
 // ({contractName, sourceName, abi, bytecode, deployedBytecode}). With --check, compiles in memory and
 // fails (exit 1) when a committed artifact differs, so a stale artifact cannot pass the test suite.
 'use strict';
@@ -11,6 +11,9 @@ const root = path.resolve(__dirname, '..', 'contracts');
 const srcDir = path.join(root, 'src');
 const outDir = path.join(root, 'artifacts');
 const check = process.argv.includes('--check');
+// --only <folder under contracts/src>: compile just that subtree (lets people work on separate folders at once).
+const onlyIdx = process.argv.indexOf('--only');
+const only = onlyIdx >= 0 ? process.argv[onlyIdx + 1].replace(/\/+$/, '') + '/' : null;
 
 function walk(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e =>
@@ -18,7 +21,10 @@ function walk(dir) {
 }
 
 const sources = {};
-for (const file of walk(srcDir).sort()) sources[path.relative(srcDir, file)] = { content: fs.readFileSync(file, 'utf8') };
+for (const file of walk(srcDir).sort()) {
+  const rel = path.relative(srcDir, file);
+  if (only === null || rel.startsWith(only)) sources[rel] = { content: fs.readFileSync(file, 'utf8') };
+}
 
 const input = {
   language: 'Solidity',
