@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {SystemAddresses} from "./SystemAddresses.sol";
+import {MessageTreeLib} from "./MessageTreeLib.sol";
+
+/// @title Every outbox and inbox tree of one rollup, predeployed at 0x…1003 (docs/protocol.md).
+/// @notice outbox[Y] on rollup X holds the hashes of the messages X sent to Y, in nonce order; inbox[X] on Y holds
+///         the hashes of the messages from X that Y executed. The set is sequenced correctly iff, after every
+///         superblock, outboxRoot(Y) on X == inboxRoot(X) on Y for every pair X != Y (the seed's burnTree/mintTree
+///         equation). Only MintBurn and Messenger append; the message hash is computed here from the kind's type
+///         hash and its static fields so that the nonce is the leaf index by construction.
+///         Storage (genesis writes slots 2 and 3): slot 0 `outbox` mapping(uint256 => Tree), slot 1 `inbox`,
+///         slot 2 `isMember` mapping(uint256 => bool), slot 3 `members` uint256[].
+contract MessageTrees {
+    using MessageTreeLib for MessageTreeLib.Tree;
+
+    mapping(uint256 destination => MessageTreeLib.Tree) internal outbox;
+    mapping(uint256 source => MessageTreeLib.Tree) internal inbox;
+    mapping(uint256 chainId => bool) public isMember;
+    uint256[] internal memberList;
+
+    /// @notice The caller is neither MintBurn nor Messenger.
+    error NotSystemContract(address caller);
+    /// @notice The other rollup is not in this set, or is this rollup itself.
+    error NotInSet(uint256 chainId);
+    /// @notice A delivery out of order: replayed (nonce below the inbox count) or skipping messages (above it).
+    error WrongNonce(uint256 source, uint256 expected, uint256 actual);
+
+    modifier onlySystem() {
+        if (msg.sender != SystemAddresses.MINT_BURN && msg.sender != SystemAddresses.MESSENGER) revert NotSystemContract(msg.sender);
+        _;
+    }
+
+    /// @notice Records a message to `destination`: nonce = outboxCount(destination) before the append, and
+    ///         messageHash = keccak256(typehash ++ block.chainid ++ destination ++ nonce ++ fields), which equals
+    ///         keccak256(abi.encode(typehash, source, destination, nonce, ...)) when `fields` is abi.encode of static values.
+    function appendOutbox(uint256 destination, bytes32 typehash, bytes calldata fields)
+        external onlySystem returns (uint256 nonce, bytes32 messageHash)
+    {
+        checkMember(destination);
+        nonce = outbox[destination].count;
+        messageHash = hashMessage(typehash, block.chainid, destination, nonce, fields);
+        outbox[destination].append(messageHash);
+    }
+
+    /// @notice Records the execution of message `nonce` from `source`; reverts unless it is the next one in order
+    ///         (no replay, no skip). Returns the message hash, equal to the source's outbox leaf.
+    function appendInbox(uint256 source, uint256 nonce, bytes32 typehash, bytes calldata fields)
+        external onlySystem returns (bytes32 messageHash)
+    {
+        checkMember(source);
+        uint256 expected = inbox[source].count;
+        if (nonce != expected) revert WrongNonce(source, expected, nonce);
+        messageHash = hashMessage(typehash, source, block.chainid, nonce, fields);
+        inbox[source].append(messageHash);
+    }
+
+    /// @notice Root of the outbox tree for `destination` (bytes32(0) while empty).
+    function outboxRoot(uint256 destination) external view returns (bytes32) { return outbox[destination].root; }
+
+    /// @notice Messages sent to `destination`; also the nonce of the next one.
+    function outboxCount(uint256 destination) external view returns (uint256) { return outbox[destination].count; }
+
+    /// @notice Root of the inbox tree for `source` (bytes32(0) while empty).
+    function inboxRoot(uint256 source) external view returns (bytes32) { return inbox[source].root; }
+
+    /// @notice Messages from `source` executed here; also the nonce the next delivery must carry.
+    function inboxCount(uint256 source) external view returns (uint256) { return inbox[source].count; }
+
+    /// @notice Chain ids of the set (this rollup included), as written in genesis.
+    function members() external view returns (uint256[] memory) { return memberList; }
+
+    function checkMember(uint256 chainId) private view {
+        if (chainId == block.chainid || !isMember[chainId]) revert NotInSet(chainId);
+    }
+
+    function hashMessage(bytes32 typehash, uint256 source, uint256 destination, uint256 nonce, bytes calldata fields)
+        private pure returns (bytes32 h)
+    {
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, typehash)
+            mstore(add(p, 0x20), source)
+            mstore(add(p, 0x40), destination)
+            mstore(add(p, 0x60), nonce)
+            calldatacopy(add(p, 0x80), fields.offset, fields.length)
+            h := keccak256(p, add(0x80, fields.length))
+        }
+    }
+}
