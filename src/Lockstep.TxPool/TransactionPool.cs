@@ -371,14 +371,18 @@ public sealed class TransactionPool
             }
             else if (_byHash.Count >= _options.MaxTotal)
             {
-                // A queued newcomer may only displace queued transactions; an executable one may displace either.
+                // A queued newcomer may only displace queued transactions; an executable one may displace either,
+                // queued ones first.
                 bool newIsPending = nonce == pendingNonce;
-                victimQueue = FindEvictionVictim(sender, newIsPending);
-                if (victimQueue is null) return Refuse(hash, TxPoolError.PoolFull, "txpool is full");
-                evictOther = victimQueue.Txs.Values[victimQueue.Txs.Count - 1];
                 tx.TryGetEffectiveTipOf(_baseFee, out UInt256 newTip);
-                if (CompareTip(evictOther, newTip, payable: true) >= 0)
-                    return Refuse(hash, TxPoolError.Underpriced, $"transaction underpriced: pool is full and its cheapest transaction pays a tip of at least {newTip}");
+                victimQueue = FindEvictionVictim(sender, newIsPending, newTip, out bool anyCandidate);
+                if (victimQueue is null)
+                {
+                    return anyCandidate
+                        ? Refuse(hash, TxPoolError.Underpriced, $"transaction underpriced: the pool is full and every transaction it could evict pays a tip of at least {newTip}")
+                        : Refuse(hash, TxPoolError.PoolFull, "txpool is full");
+                }
+                evictOther = victimQueue.Txs.Values[victimQueue.Txs.Count - 1];
             }
         }
 
@@ -416,11 +420,13 @@ public sealed class TransactionPool
     }
 
     /// <summary>
-    /// The sender whose tail transaction is the cheapest to evict: queued tails before pending ones, lowest
-    /// effective tip at the current base fee first, the latest arrival on a tie. Never the adding sender (its own
-    /// tail may be what the new transaction follows). Linear in senders; only runs when the pool is full.
+    /// The sender whose tail transaction to evict for a newcomer paying <paramref name="newTip"/>: the cheapest queued
+    /// tail (lowest effective tip at the current base fee, latest arrival on a tie) if the newcomer pays strictly more,
+    /// else, for an executable newcomer only, the cheapest pending tail on the same condition. Only tails, so no
+    /// sender is left with a gap; never the adding sender (the newcomer may follow its own tail). Linear in senders;
+    /// runs only when the pool is full.
     /// </summary>
-    private SenderQueue? FindEvictionVictim(Address except, bool allowPending)
+    private SenderQueue? FindEvictionVictim(Address except, bool allowPending, in UInt256 newTip, out bool anyCandidate)
     {
         SenderQueue? bestQueued = null;
         SenderQueue? bestPending = null;
@@ -432,8 +438,13 @@ public sealed class TransactionPool
             ref SenderQueue? best = ref tailQueued ? ref bestQueued : ref bestPending;
             if (best is null || IsCheaperTail(q, best)) best = q;
         }
-        return bestQueued ?? bestPending;
+        anyCandidate = bestQueued is not null || bestPending is not null;
+        if (bestQueued is not null && CompareTip(Tail(bestQueued), newTip, payable: true) < 0) return bestQueued;
+        if (bestPending is not null && CompareTip(Tail(bestPending), newTip, payable: true) < 0) return bestPending;
+        return null;
     }
+
+    private static PooledTransaction Tail(SenderQueue q) => q.Txs.Values[q.Txs.Count - 1];
 
     private bool IsCheaperTail(SenderQueue a, SenderQueue b)
     {
