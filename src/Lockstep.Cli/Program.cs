@@ -11,6 +11,7 @@ public static class Program
             return args.Length == 0 ? 2 : 0;
         }
         if (args[0] == "statetest") return StateTestCommand.Run(args[1..]);
+        if (args[0] == "node") return NodeCommand.Run(args[1..]);
         Console.Error.WriteLine($"lockstep: unknown command '{args[0]}'");
         Console.Error.WriteLine(Usage);
         return 2;
@@ -22,5 +23,6 @@ public static class Program
         commands:
           statetest PATH... [--fork Cancun] [--summary]   run Ethereum GeneralStateTests files or folders
                                                   (--summary prints only failing cases)
+          node [--port 8545] [--data-dir DIR] ...     run one chain with JSON-RPC, like anvil (node --help)
         """;
 }
