@@ -204,7 +204,8 @@ public static class RpcJson
             w.WriteEndArray();
         }
         if (tx.ChainId is UInt256 chainId) Quantity(w, "chainId"u8, chainId);
-        if (tx.Type is not TxType.Legacy and not TxType.System)
+        bool typed = tx.Type is TxType.AccessList or TxType.DynamicFee or TxType.Blob;
+        if (typed)
         {
             w.WriteStartArray("accessList"u8);
             foreach (AccessListEntry e in tx.AccessList)
@@ -218,16 +219,10 @@ public static class RpcJson
             }
             w.WriteEndArray();
         }
-        if (tx.Type == TxType.System)
-        {
-            Quantity(w, "sourceChainId"u8, tx.SourceChainId);
-            Hash(w, "sourceTxHash"u8, tx.SourceTxHash);
-            Quantity(w, "messageNonce"u8, tx.MessageNonce);
-        }
         Quantity(w, "v"u8, tx.V);
         Quantity(w, "r"u8, tx.R);
         Quantity(w, "s"u8, tx.S);
-        if (tx.Type is not TxType.Legacy and not TxType.System) Quantity(w, "yParity"u8, tx.V);
+        if (typed) Quantity(w, "yParity"u8, tx.V);
         w.WriteEndObject();
     }
 
