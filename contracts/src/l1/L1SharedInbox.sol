@@ -300,12 +300,12 @@ contract L1SharedInbox {
     ) external {
         _requireOpen(index);
         if (chainX == chainY) revert SameRollup();
-        bytes32 outboxRoot = L1MerkleTrieVerifier.proveStorageSlot(
-            _stateRoots[index][_position(chainX)], messageTrees, outboxSlot(chainY), accountProofX, storageProofX
-        );
-        bytes32 inboxRoot = L1MerkleTrieVerifier.proveStorageSlot(
-            _stateRoots[index][_position(chainY)], messageTrees, inboxSlot(chainX), accountProofY, storageProofY
-        );
+        bytes32 rootX = _stateRoots[index][_position(chainX)];
+        bytes32 rootY = _stateRoots[index][_position(chainY)];
+        bytes32 outboxRoot =
+            L1MerkleTrieVerifier.proveStorageSlot(rootX, messageTrees, outboxSlot(chainY), accountProofX, storageProofX);
+        bytes32 inboxRoot =
+            L1MerkleTrieVerifier.proveStorageSlot(rootY, messageTrees, inboxSlot(chainX), accountProofY, storageProofY);
         if (outboxRoot == inboxRoot) revert RootsEqual(outboxRoot);
         emit FraudProven(index, chainX, chainY, outboxRoot, inboxRoot, msg.sender);
         _reject(index, msg.sender);
