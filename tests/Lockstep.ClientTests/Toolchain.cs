@@ -48,8 +48,9 @@ internal static class Toolchain
                 if (File.Exists(candidate) && (best == null || File.GetLastWriteTimeUtc(candidate) > File.GetLastWriteTimeUtc(best)))
                     best = candidate;
             }
-            Assert.Fail(best == null ? "lockstep.dll not found under src/Lockstep.Cli/bin/{Release,Debug}/net10.0: build it first " +
-                "(`dotnet build src/Lockstep.Cli -c Release`)" : null);
+            if (best == null)
+                Assert.Fail("lockstep.dll not found under src/Lockstep.Cli/bin/{Release,Debug}/net10.0: build it first " +
+                    "(`dotnet build src/Lockstep.Cli -c Release`)");
             return best!;
         }
     }

@@ -1,0 +1,27 @@
+namespace Lockstep.ClientTests;
+
+/// <summary>
+/// The scripts of <see cref="ClientScriptTests"/> against `lockstep node` (a fresh data dir per test), each followed
+/// by chain-check.mjs on the chain it left behind.
+/// </summary>
+public sealed class LockstepScriptTests : IDisposable
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "lockstep-client-" + Guid.NewGuid().ToString("N"));
+
+    [Theory]
+    [InlineData("ethers-dapp.mjs")]
+    [InlineData("viem-dapp.mjs")]
+    [InlineData("cast.mjs")]
+    public void Script_passes_against_lockstep_node(string script)
+    {
+        using var node = NodeProcess.StartLockstep(_dataDir);
+        ScriptRunner.AssertPasses(node, script, node.Url, node.WsUrl);
+        ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDir)) Directory.Delete(_dataDir, recursive: true);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using System.Text.Json;
+
+namespace Lockstep.ClientTests;
+
+/// <summary>A transaction whose receipt the node returned: the node promised it is in block <see cref="BlockHash"/>.</summary>
+internal sealed record Acknowledged(string Hash, string BlockHash, string BlockNumber, string Receipt);
+
+/// <summary>
+/// Sends value transfers from one dev account and waits for each receipt; every receipt that comes back is recorded
+/// as acknowledged. Stops quietly when the node goes away (the crash test kills it mid-send).
+/// </summary>
+internal sealed class TransferSender(string url, int account, string[] recipients, Random random, BigInteger chainId)
+{
+    /// <summary>3 gwei: above the dev genesis' 1 gwei base fee, which only falls on mostly empty blocks.</summary>
+    private static readonly BigInteger GasPrice = 3_000_000_000;
+
+    /// <summary>Every acknowledged transaction, in order per sender.</summary>
+    public ConcurrentQueue<Acknowledged> Acks { get; } = new();
+
+    /// <summary>Transactions the node accepted (hash returned) but whose receipt never arrived before the node went away.</summary>
+    public int Unacknowledged { get; private set; }
+
+    /// <summary>Why the loop stopped (null while running or when cancelled normally).</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>Sends <paramref name="count"/> transfers (or until cancelled / the node dies), each waited for.</summary>
+    public async Task RunAsync(int count, CancellationToken cancel)
+    {
+        using var rpc = new RpcClient(url);
+        try
+        {
+            string from = DevAccounts.Address(account);
+            // "pending" so a transaction left in the pool is not sent twice with the same nonce.
+            BigInteger nonce = RpcClient.Quantity(await rpc.CallAsync("eth_getTransactionCount", from, "pending"));
+            for (int i = 0; i < count && !cancel.IsCancellationRequested; i++)
+            {
+                string to;
+                BigInteger value;
+                lock (random)
+                {
+                    to = recipients[random.Next(recipients.Length)];
+                    value = 1_000_000_000 + random.Next(1_000_000);
+                }
+                (string raw, string hash) = DevAccounts.SignTransfer(account, to, value, nonce, chainId, GasPrice);
+                JsonElement sent = await rpc.CallAsync("eth_sendRawTransaction", raw);
+                if (!string.Equals(sent.GetString(), hash, StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidOperationException($"eth_sendRawTransaction returned {sent.GetString()}, keccak256(raw) is {hash}");
+                Unacknowledged++;
+                JsonElement receipt = await WaitReceiptAsync(rpc, hash, cancel);
+                Unacknowledged--;
+                Acks.Enqueue(new Acknowledged(hash, receipt.GetProperty("blockHash").GetString()!,
+                    receipt.GetProperty("blockNumber").GetString()!, receipt.GetRawText()));
+                nonce++;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException or IOException)
+        {
+            StopReason = e.GetType().Name + ": " + e.Message;
+        }
+    }
+
+    private static async Task<JsonElement> WaitReceiptAsync(RpcClient rpc, string hash, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            JsonElement r = await rpc.CallAsync("eth_getTransactionReceipt", hash);
+            if (r.ValueKind == JsonValueKind.Object) return r;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no receipt for {hash} within 20 s");
+            await Task.Delay(10, cancel);
+        }
+    }
+}
