@@ -22,6 +22,7 @@ public sealed class TransactionPool
 {
     private readonly TxPoolOptions _options;
     private readonly object _lock = new();
+    private readonly object _headChange = new();
     private readonly Dictionary<Hash256, PooledTransaction> _byHash = new();
     private readonly Dictionary<Address, SenderQueue> _bySender = new();
     private IStateReader _head;
@@ -173,48 +174,86 @@ public sealed class TransactionPool
     /// <summary>
     /// Moves the pool to a new head, after a block is committed: removes <paramref name="includedHashes"/>, re-reads
     /// every pooled sender's nonce, balance and code from <paramref name="headState"/>, drops transactions whose nonce
-    /// is now below the state nonce (stale) or that the balance no longer covers (in nonce order), and promotes queued
-    /// transactions whose gap filled. Also usable with an empty hash set to re-read state.
+    /// is now below the state nonce (stale), that the balance no longer covers (in nonce order) or whose sender now
+    /// has code, and promotes queued transactions whose gap filled. Also usable with no hashes to re-read state.
+    /// The pool keeps <paramref name="headState"/> and reads it (never concurrently with itself) until the next call:
+    /// give it a reader nobody else uses at the same time (TrieStateReader is not thread-safe).
     /// </summary>
     public void OnNewHead(IStateReader headState, UInt256 nextBaseFee, IReadOnlyCollection<Hash256> includedHashes)
     {
         ArgumentNullException.ThrowIfNull(headState);
         ArgumentNullException.ThrowIfNull(includedHashes);
         var removed = new List<TxRemoval>();
-        lock (_lock)
+        // One head change at a time, so that an older head can never be published after a newer one.
+        lock (_headChange)
         {
-            _head = headState;
-            _baseFee = nextBaseFee;
-            foreach (Hash256 hash in includedHashes)
+            // Read the accounts before taking the pool lock: state reads are the slow part (trie nodes on disk) and
+            // Add must not wait for them. Only this thread touches headState until it is published below.
+            Address[] senders;
+            lock (_lock)
             {
-                if (!_byHash.Remove(hash, out PooledTransaction? tx)) continue;
-                _bySender[tx.Sender].Remove(tx);
-                removed.Add(new TxRemoval(tx, TxRemovalReason.Included, "included in a block"));
+                senders = new Address[_bySender.Count];
+                _bySender.Keys.CopyTo(senders, 0);
             }
+            var accounts = new Dictionary<Address, AccountState>(senders.Length);
+            foreach (Address sender in senders)
+                accounts[sender] = headState.TryGetAccount(sender, out AccountState account) ? account : default;
 
-            List<Address>? emptied = null;
-            foreach (SenderQueue q in _bySender.Values)
+            lock (_lock)
             {
-                LoadAccount(q);
-                IList<ulong> nonces = q.Txs.Keys;
-                // Stale: a transaction with this nonce (maybe another one) was included.
-                while (nonces.Count > 0 && nonces[0] < q.StateNonce)
+                _head = headState;
+                _baseFee = nextBaseFee;
+                foreach (Hash256 hash in includedHashes)
                 {
-                    PooledTransaction stale = q.Txs.Values[0];
-                    q.RemoveAt(0);
-                    _byHash.Remove(stale.Hash);
-                    removed.Add(new TxRemoval(stale, TxRemovalReason.Stale, $"nonce too low: next nonce {q.StateNonce}, tx nonce {stale.Nonce}"));
+                    if (!_byHash.Remove(hash, out PooledTransaction? tx)) continue;
+                    _bySender[tx.Sender].Remove(tx);
+                    removed.Add(new TxRemoval(tx, TxRemovalReason.Included, "included in a block"));
                 }
-                DropUnaffordable(q, removed);
-                _pendingCount += q.Recount();
-                if (q.Txs.Count == 0) (emptied ??= []).Add(q.Sender);
-            }
-            if (emptied is not null)
-            {
-                foreach (Address a in emptied) _bySender.Remove(a);
+
+                List<Address>? emptied = null;
+                foreach (SenderQueue q in _bySender.Values)
+                {
+                    // Senders that arrived after the snapshot were loaded from the old head: read them again now.
+                    if (accounts.TryGetValue(q.Sender, out AccountState read)) Apply(q, read);
+                    else LoadAccount(q);
+                    RevalidateSender(q, removed);
+                    _pendingCount += q.Recount();
+                    if (q.Txs.Count == 0) (emptied ??= []).Add(q.Sender);
+                }
+                if (emptied is not null)
+                {
+                    foreach (Address a in emptied) _bySender.Remove(a);
+                }
             }
         }
         RaiseRemoved(removed);
+    }
+
+    /// <summary>Drops what the sender's account at the head no longer allows: stale nonces, code, unaffordable cost.</summary>
+    private void RevalidateSender(SenderQueue q, List<TxRemoval> removed)
+    {
+        IList<ulong> nonces = q.Txs.Keys;
+        // Stale: a transaction with this nonce (maybe another one) was included.
+        while (nonces.Count > 0 && nonces[0] < q.StateNonce)
+        {
+            PooledTransaction stale = q.Txs.Values[0];
+            q.RemoveAt(0);
+            _byHash.Remove(stale.Hash);
+            removed.Add(new TxRemoval(stale, TxRemovalReason.Stale, $"nonce too low: next nonce {q.StateNonce}, tx nonce {stale.Nonce}"));
+        }
+        if (q.HasCode)
+        {
+            // EIP-3607: none of them could be included any more.
+            while (q.Txs.Count > 0)
+            {
+                PooledTransaction invalid = q.Txs.Values[q.Txs.Count - 1];
+                q.RemoveAt(q.Txs.Count - 1);
+                _byHash.Remove(invalid.Hash);
+                removed.Add(new TxRemoval(invalid, TxRemovalReason.Invalidated, $"sender not an eoa: address {q.Sender}"));
+            }
+            return;
+        }
+        DropUnaffordable(q, removed);
     }
 
     /// <summary>
@@ -495,21 +534,15 @@ public sealed class TransactionPool
         return true;
     }
 
-    private void LoadAccount(SenderQueue q)
+    private void LoadAccount(SenderQueue q) => Apply(q, _head.TryGetAccount(q.Sender, out AccountState account) ? account : default);
+
+    /// <summary>Copies an account into the sender's cached view; <c>default</c> stands for a missing account.</summary>
+    private static void Apply(SenderQueue q, in AccountState account)
     {
-        if (_head.TryGetAccount(q.Sender, out AccountState account))
-        {
-            q.StateNonce = account.Nonce;
-            q.Balance = account.Balance;
-            // EIP-3607: transactions from an account with deployed code are invalid.
-            q.HasCode = account.CodeHash != Keccak256.EmptyHash && account.CodeHash != default;
-        }
-        else
-        {
-            q.StateNonce = 0;
-            q.Balance = UInt256.Zero;
-            q.HasCode = false;
-        }
+        q.StateNonce = account.Nonce;
+        q.Balance = account.Balance;
+        // EIP-3607: transactions from an account with deployed code are invalid. A missing account has a zero hash.
+        q.HasCode = account.CodeHash != Keccak256.EmptyHash && account.CodeHash != default;
     }
 
     /// <summary>

@@ -79,6 +79,8 @@ public enum TxRemovalReason
     Stale,
     /// <summary>The sender's balance at the new head no longer covers it.</summary>
     Unaffordable,
+    /// <summary>No longer valid at the new head for another reason (the sender now has code, EIP-3607).</summary>
+    Invalidated,
     /// <summary>Evicted to make room (sender or total limit).</summary>
     Evicted,
     /// <summary>Removed by <see cref="TransactionPool.Remove"/> (e.g. the sequencer rejected it).</summary>

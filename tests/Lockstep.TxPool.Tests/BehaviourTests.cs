@@ -278,6 +278,67 @@ public sealed class BehaviourTests
     }
 
     [Fact]
+    public void NewHeadDropsEverythingOfASenderThatNowHasCode()
+    {
+        var state = Funded(2);
+        var pool = Pool(state);
+        var removed = new List<TxRemoval>();
+        pool.TransactionRemoved += removed.Add;
+        pool.Add(Dyn(Key(0), 0, Gwei, Gwei * 2));
+        pool.Add(Dyn(Key(0), 3, Gwei, Gwei * 2));
+        TxPoolResult other = pool.Add(Dyn(Key(1), 0, Gwei, Gwei * 2));
+        state.Set(AddressOf(Key(0)), 0, Ether, Keccak256.Compute([0x00]));
+        pool.OnNewHead(state, Gwei, []);
+        Assert.Equal(1, pool.Count);
+        Assert.True(pool.Contains(other.Hash));
+        Assert.Equal(2, removed.Count);
+        Assert.All(removed, r => Assert.Equal(TxRemovalReason.Invalidated, r.Reason));
+    }
+
+    [Fact]
+    public async Task AddsDuringAHeadChangeSeeTheNewHeadAfterwards()
+    {
+        // A sender first seen while OnNewHead reads accounts is re-read from the new head before the change completes.
+        var oldHead = Funded(2);
+        var newHead = Funded(2);
+        newHead.Set(AddressOf(Key(1)), 4, Ether);
+        var pool = Pool(oldHead);
+        pool.Add(Dyn(Key(0), 0, Gwei, Gwei * 2));
+        var gate = new BlockingState(newHead);
+        var change = Task.Run(() => pool.OnNewHead(gate, Gwei, []));
+        Assert.True(gate.Reading.Wait(TimeSpan.FromSeconds(10)));
+        // Key 1 is unknown to the pool: loaded from the old head (nonce 0), so nonce 0 is accepted now ...
+        TxPoolResult early = pool.Add(Dyn(Key(1), 0, Gwei, Gwei * 2));
+        Assert.True(early.Accepted, early.Message);
+        gate.Release.Set();
+        await change.WaitAsync(TimeSpan.FromSeconds(10));
+        // ... and dropped as stale once the new head (nonce 4) is in place.
+        Assert.False(pool.Contains(early.Hash));
+        Assert.Equal(4UL, pool.GetPendingNonce(AddressOf(Key(1))));
+    }
+
+    /// <summary>A state whose first account read blocks until released, to interleave with Add.</summary>
+    private sealed class BlockingState(MapState inner) : Lockstep.State.IStateReader
+    {
+        public readonly ManualResetEventSlim Reading = new();
+        public readonly ManualResetEventSlim Release = new();
+        private int _reads;
+
+        public bool TryGetAccount(in Address address, out Lockstep.State.AccountState account)
+        {
+            if (Interlocked.Increment(ref _reads) == 1)
+            {
+                Reading.Set();
+                Release.Wait(TimeSpan.FromSeconds(10));
+            }
+            return inner.TryGetAccount(address, out account);
+        }
+
+        public UInt256 GetStorage(in Address address, in UInt256 key) => UInt256.Zero;
+        public byte[] GetCode(in Hash256 codeHash) => [];
+    }
+
+    [Fact]
     public void RemoveLeavesLaterNoncesQueued()
     {
         var pool = Pool(Funded(1));
