@@ -83,7 +83,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : IDisposable
         int seed = Environment.GetEnvironmentVariable("LOCKSTEP_CRASH_SEED") is { Length: > 0 } s ? int.Parse(s) : Random.Shared.Next();
         output.WriteLine($"seed {seed} (rerun with LOCKSTEP_CRASH_SEED={seed})");
         var random = new Random(seed);
-        const int Rounds = 5;
+        const int Rounds = 6;
         int[] senders = [6, 7, 8, 9];
         List<Acknowledged> acks = [];
         int unacknowledged = 0;
@@ -91,7 +91,10 @@ public sealed class PersistenceTests(ITestOutputHelper output) : IDisposable
 
         for (int round = 0; round < Rounds; round++)
         {
-            using var node = NodeProcess.StartLockstep(_dataDir);
+            // Even rounds build a block as soon as transactions arrive (instant, the default); odd rounds every
+            // 0.3 s, so a kill also lands while transactions wait in the pool for the next block.
+            string[] mode = round % 2 == 0 ? [] : ["--block-time", "0.3"];
+            using var node = NodeProcess.StartLockstep(_dataDir, mode);
             if (chainId == 0)
             {
                 using var rpc = new RpcClient(node.Url);
@@ -106,23 +109,30 @@ public sealed class PersistenceTests(ITestOutputHelper output) : IDisposable
                 workers.Add(w);
                 tasks.Add(Task.Run(() => w.RunAsync(int.MaxValue, cts.Token)));
             }
+            // Kill at a random moment once blocks are being produced (the first receipt of the round), not during
+            // start-up, where there is nothing to lose.
+            var warm = Stopwatch.StartNew();
+            while (workers.TrueForAll(w => w.Acks.IsEmpty) && warm.Elapsed < TimeSpan.FromSeconds(20) && !tasks.TrueForAll(t => t.IsCompleted))
+                await Task.Delay(5);
+            Assert.False(workers.TrueForAll(w => w.Acks.IsEmpty), $"no receipt within 20 s of start (seed {seed})\n{ScriptRunner.Tail(node.Output, 3000)}");
             int killAfterMs;
-            lock (random) killAfterMs = 300 + random.Next(1500);
+            lock (random) killAfterMs = random.Next(1200);
             await Task.Delay(killAfterMs);
-            var sw = Stopwatch.StartNew();
             node.Crash();
             cts.Cancel();
             await Task.WhenAny(Task.WhenAll(tasks), Task.Delay(TimeSpan.FromSeconds(30)));
-            int before = acks.Count;
+            int before = acks.Count, inFlight = 0;
             for (int k = 0; k < workers.Count; k++)
             {
                 TransferSender w = workers[k];
                 acks.AddRange(w.Acks);
-                unacknowledged += w.Unacknowledged;
+                inFlight += w.Unacknowledged;
                 // Anything but "the node went away" (a rejected send, a missing receipt) is a real failure.
                 Assert.True(tasks[k].IsCompletedSuccessfully, $"sender of dev account {senders[k]} failed (seed {seed}): {tasks[k].Exception?.GetBaseException().Message ?? "still running"}\n{ScriptRunner.Tail(node.Output, 3000)}");
             }
-            output.WriteLine($"round {round}: killed after {killAfterMs} ms, {acks.Count - before} acknowledged this round");
+            unacknowledged += inFlight;
+            output.WriteLine($"round {round} ({(mode.Length == 0 ? "instant" : "block-time 0.3 s")}): killed {killAfterMs} ms after the first receipt, " +
+                $"{acks.Count - before} acknowledged, {inFlight} accepted but unacknowledged at the kill");
         }
         Assert.True(acks.Count >= Rounds, $"only {acks.Count} transactions acknowledged in {Rounds} rounds: the test proves nothing");
 
