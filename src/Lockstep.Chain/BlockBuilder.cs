@@ -82,36 +82,21 @@ public sealed class BlockBuilder
     }
 
     /// <summary>
+    /// Starts a block on <paramref name="parent"/> over <paramref name="state"/> (the parent's post-state,
+    /// committed): runs the EIP-4788 beacon-roots call, then takes transactions one by one. <see cref="Build"/> is
+    /// this plus the candidates in order.
+    /// </summary>
+    public BlockInProgress Begin(BlockHeader parent, WorldState state, BlockAttributes attributes) =>
+        new(_chainId, parent, state, attributes, BlockHashes);
+
+    /// <summary>
     /// Executes <paramref name="candidates"/> on <paramref name="state"/> (the parent's post-state, committed) and
     /// returns the sealed block. The state is left at the new block's post-state.
     /// </summary>
     public BuiltBlock Build(BlockHeader parent, WorldState state, IReadOnlyList<Transaction> candidates, BlockAttributes attributes)
     {
-        ulong gasLimit = attributes.GasLimit ?? parent.GasLimit;
-        UInt256 baseFee = FeeRules.NextBaseFee(parent);
-        ulong excessBlobGas = FeeRules.NextExcessBlobGas(parent);
-        var env = new BlockEnvironment
-        {
-            Coinbase = attributes.Coinbase,
-            Number = parent.Number + 1,
-            Timestamp = attributes.Timestamp,
-            GasLimit = (long)gasLimit,
-            BaseFee = baseFee,
-            PrevRandao = attributes.PrevRandao.ToUInt256(),
-            ExcessBlobGas = excessBlobGas,
-            ChainId = new UInt256(_chainId),
-            BlockHashes = BlockHashes,
-        };
-        var processor = new TransactionProcessor(state, env);
-        ApplyBeaconRoot(state, processor.BlockContext, attributes.ParentBeaconBlockRoot);
-
-        var included = new List<Transaction>();
-        var senders = new List<Address>();
-        var receipts = new List<Receipt>();
-        var results = new List<TransactionResult>();
+        BlockInProgress block = Begin(parent, state, attributes);
         var skipped = new List<SkippedTransaction>();
-        var bloom = new Bloom();
-        ulong gasUsed = 0, blobGasUsed = 0;
 
         // Signatures do not depend on the state, so every sender is recovered up front, in parallel.
         var recovered = new Address[candidates.Count];
@@ -121,67 +106,14 @@ public sealed class BlockBuilder
         for (int i = 0; i < candidates.Count; i++)
         {
             Transaction tx = candidates[i];
-            Address sender = recovered[i];
             if (sigErrors[i] != TransactionError.None)
             {
                 skipped.Add(new SkippedTransaction(i, tx, sigErrors[i], InvalidTransactionReason.None));
                 continue;
             }
-            // Block-level limits (Yellow Paper 6.2: gas limit within the block's remaining gas; EIP-4844 blob gas cap).
-            if (tx.GasLimit > gasLimit - gasUsed)
-            {
-                skipped.Add(new SkippedTransaction(i, tx, TransactionError.None, InvalidTransactionReason.GasLimitExceedsBlock));
-                continue;
-            }
-            if (tx.BlobGas > FeeRules.MaxBlobGasPerBlock - blobGasUsed)
-            {
-                skipped.Add(new SkippedTransaction(i, tx, TransactionError.None, InvalidTransactionReason.TooManyBlobs));
-                continue;
-            }
-            if (!processor.TryExecute(tx.ToInput(sender), out TransactionResult result, out InvalidTransactionReason invalid))
-            {
+            if (!block.TryAdd(tx, recovered[i], out _, out InvalidTransactionReason invalid))
                 skipped.Add(new SkippedTransaction(i, tx, TransactionError.None, invalid));
-                continue;
-            }
-            gasUsed += (ulong)result.GasUsed;
-            blobGasUsed += tx.BlobGas;
-            Receipt receipt = Receipt.Create((byte)tx.Type, result.Success, gasUsed, result.Logs);
-            bloom.Accumulate(receipt.Bloom);
-            included.Add(tx);
-            senders.Add(sender);
-            receipts.Add(receipt);
-            results.Add(result);
         }
-
-        var header = new BlockHeader
-        {
-            ParentHash = parent.Hash,
-            Coinbase = attributes.Coinbase,
-            StateRoot = state.ComputeStateRoot(),
-            TransactionsRoot = Block.ComputeTransactionsRoot(included),
-            ReceiptsRoot = Block.ComputeReceiptsRoot(receipts),
-            LogsBloom = bloom,
-            Difficulty = UInt256.Zero, // EIP-3675: zero after the merge
-            Number = parent.Number + 1,
-            GasLimit = gasLimit,
-            GasUsed = gasUsed,
-            Timestamp = attributes.Timestamp,
-            ExtraData = attributes.ExtraData,
-            MixHash = attributes.PrevRandao,
-            Nonce = 0,
-            BaseFeePerGas = baseFee,
-            WithdrawalsRoot = Block.EmptyWithdrawalsRoot,
-            BlobGasUsed = blobGasUsed,
-            ExcessBlobGas = excessBlobGas,
-            ParentBeaconBlockRoot = attributes.ParentBeaconBlockRoot,
-        };
-        return new BuiltBlock
-        {
-            Block = new Block(header, included),
-            Receipts = receipts,
-            Senders = senders,
-            Results = results,
-            Skipped = skipped,
-        };
+        return block.Seal(skipped);
     }
 }

@@ -105,6 +105,20 @@ public sealed class ChainStore : IBlockHashProvider
         batch.Put(HeadKey, hash.ToArray());
     }
 
+    /// <summary>
+    /// Moves the head to <paramref name="header"/> after the caller committed a batch holding
+    /// <see cref="StageBlock"/> of that block (a superblock stages every rollup's block into one batch of a
+    /// shared database, commits it once, then advances each chain's head).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The block does not extend the head or is not in the store.</exception>
+    public void AdvanceHead(BlockHeader header)
+    {
+        if (Head is null ? header.Number != 0 : header.Number != Head.Number + 1 || header.ParentHash != Head.Hash)
+            throw new InvalidOperationException($"block {header.Number} does not extend the head");
+        if (_db.Get(Key(BlockPrefix, header.Hash)) is null) throw new InvalidOperationException($"block {header.Hash} was not committed");
+        Head = header;
+    }
+
     /// <summary>The block with hash <paramref name="hash"/>, null when unknown.</summary>
     public Block? GetBlock(Hash256 hash)
     {

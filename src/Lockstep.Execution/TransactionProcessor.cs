@@ -60,6 +60,60 @@ public class TransactionProcessor
         return true;
     }
 
+    /// <summary>
+    /// Executes a protocol (system) transaction, type 0x7F: a call from <see cref="Lockstep.Transactions.SystemTransaction.ProtocolSender"/>
+    /// to <paramref name="to"/> with exactly <paramref name="gasLimit"/> gas. Unlike a user transaction there is no
+    /// validation, no nonce (the protocol sender's nonce is neither checked nor bumped), no signature, no
+    /// intrinsic gas (the calldata is re-derived from the source rollup's logs by every verifier) and no fee (gas
+    /// price zero; nothing is bought, refunded or paid to the coinbase; the EIP-3529 refund does not apply).
+    /// The result's <see cref="TransactionResult.GasUsed"/> is the gas the call consumed; the block builder counts
+    /// it toward the block's gas used and never starts a delivery that could exceed the block gas limit.
+    /// Committed like any transaction when <see cref="AutoCommit"/> is set.
+    /// </summary>
+    public TransactionResult ExecuteSystem(Address to, byte[] data, ulong gasLimit)
+    {
+        if (gasLimit > long.MaxValue) throw new ArgumentOutOfRangeException(nameof(gasLimit), "gas limit beyond 2^63-1");
+        Address sender = Lockstep.Transactions.SystemTransaction.ProtocolSender;
+        Checkpoint start = State.TakeCheckpoint();
+        _vm.StackExhausted = false;
+        CallResult call = RunSystemCall(sender, to, data, (long)gasLimit);
+        if (_vm.StackExhausted)
+        {
+            State.RevertTo(start);
+            Exception? error = null;
+            var thread = new Thread(() =>
+            {
+                try { _vm.StackExhausted = false; call = RunSystemCall(sender, to, data, (long)gasLimit); }
+                catch (Exception e) { error = e; }
+            }, VirtualMachine.RequiredStackBytes);
+            thread.Start();
+            thread.Join();
+            if (error is not null) throw new InvalidOperationException("system transaction failed on the large-stack thread", error);
+            if (_vm.StackExhausted) throw new InsufficientExecutionStackException("call depth exceeded the large execution stack");
+        }
+        LogEntry[] logs = [];
+        if (call.Success && State.Logs.Count > 0)
+        {
+            logs = new LogEntry[State.Logs.Count];
+            for (int i = 0; i < logs.Length; i++) logs[i] = State.Logs[i];
+        }
+        if (AutoCommit) State.CommitTransaction();
+        return new TransactionResult { Status = call.Status, GasUsed = (long)gasLimit - call.GasLeft, Output = call.Output, Logs = logs };
+    }
+
+    private CallResult RunSystemCall(in Address sender, in Address to, byte[] data, long gas)
+    {
+        _tx.Origin = sender;
+        _tx.GasPrice = UInt256.Zero;
+        _tx.BlobHashes = [];
+        _vm.Reset(State, BlockContext, _tx);
+        // The same EIP-2929 warm-up as a user transaction's (sender, recipient, EIP-3651 coinbase).
+        State.WarmAddress(sender);
+        State.WarmAddress(to);
+        State.WarmAddress(Block.Coinbase);
+        return _vm.Call(sender, to, to, UInt256.Zero, true, data, gas, 0, false, 0);
+    }
+
     private (CallResult, Address?) RunOnLargeStack(TransactionInput tx, UInt256 gasPrice, long gas)
     {
         CallResult call = default;

@@ -29,6 +29,46 @@ internal enum JournalKind : byte
     SelfDestruct,
     /// <summary>Account was created in this transaction (EIP-6780).</summary>
     Created,
+    /// <summary>
+    /// Account was deleted at the end of a transaction inside a bundle (EIP-161/EIP-6780); Ref holds a
+    /// <see cref="DeletedAccount"/> with everything the deletion cleared.
+    /// </summary>
+    Deleted,
+}
+
+/// <summary>What <see cref="WorldState"/> clears when it deletes an account, kept so a bundle revert can restore it.</summary>
+internal sealed class DeletedAccount(Account account)
+{
+    public readonly bool Exists = account.Exists;
+    public readonly ulong Nonce = account.Nonce;
+    public readonly UInt256 Balance = account.Balance;
+    public readonly Hash256 CodeHash = account.CodeHash;
+    public readonly byte[]? Code = account.Code;
+    public readonly KeyValuePair<UInt256, UInt256>[] Storage = [.. account.Storage];
+    public readonly UInt256[] DirtySlots = account.DirtySlots is null ? [] : [.. account.DirtySlots];
+    public readonly bool StorageCleared = account.StorageCleared;
+    public readonly bool StorageResetPending = account.StorageResetPending;
+
+    public void Restore(Account a)
+    {
+        a.Exists = Exists;
+        a.Nonce = Nonce;
+        a.Balance = Balance;
+        a.CodeHash = CodeHash;
+        a.Code = Code;
+        a.Storage.Clear();
+        foreach (KeyValuePair<UInt256, UInt256> kv in Storage) a.Storage.Add(kv.Key, kv.Value);
+        // Exactly the slots dirty before the deletion: a slot first written after it has its committed value
+        // again and may be missing from the restored cache.
+        a.DirtySlots?.Clear();
+        if (DirtySlots.Length > 0)
+        {
+            a.DirtySlots ??= new();
+            foreach (UInt256 k in DirtySlots) a.DirtySlots.Add(k);
+        }
+        a.StorageCleared = StorageCleared;
+        a.StorageResetPending = StorageResetPending;
+    }
 }
 
 /// <summary>One undo record. All kinds share this flat layout so the journal is one array of structs.</summary>

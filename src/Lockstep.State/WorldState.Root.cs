@@ -48,6 +48,8 @@ public sealed partial class WorldState
     /// </summary>
     public Hash256 ComputeStateRoot()
     {
+        // The root computation forgets dirty slots and resets storage tries, which a bundle revert could not undo.
+        if (_inBundle) throw new InvalidOperationException("the state root cannot be computed while a bundle is open");
         _accountTrie ??= new PatriciaTrie();
         Span<byte> key = stackalloc byte[32];
         Span<byte> addressBytes = stackalloc byte[20];

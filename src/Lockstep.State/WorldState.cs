@@ -11,7 +11,9 @@ namespace Lockstep.State;
 /// tail backwards, so a revert costs O(changes since the checkpoint).
 /// Transactions end with <see cref="CommitTransaction"/> (apply EIP-6780/EIP-161 deletions, drop the journal)
 /// or <see cref="DiscardTransaction"/> (undo everything since the last commit), which lets a sequencer try a
-/// transaction and drop it cheaply.
+/// transaction and drop it cheaply. A bundle (<see cref="BeginBundle"/>, <see cref="CommitBundle"/>,
+/// <see cref="RevertBundle"/>) keeps several committed transactions revertible together, for cross-rollup
+/// bundles that must all be kept or all be undone.
 /// </summary>
 public sealed partial class WorldState
 {
@@ -32,6 +34,9 @@ public sealed partial class WorldState
     /// <summary>Accounts changed since the last state root.</summary>
     private readonly HashSet<Account> _dirty = new();
     private long _refund;
+    /// <summary>Journal index where the current transaction began (0 outside a bundle).</summary>
+    private int _txStart;
+    private bool _inBundle;
 
     /// <summary>A state over <paramref name="reader"/> (the committed state before this block).</summary>
     public WorldState(IStateReader? reader = null) => _reader = reader ?? EmptyStateReader.Instance;
@@ -297,6 +302,7 @@ public sealed partial class WorldState
                 case JournalKind.Touch: _touched.Remove(e.Address); break;
                 case JournalKind.SelfDestruct: _destructed.Remove(e.Address); break;
                 case JournalKind.Created: _created.Remove(e.Address); break;
+                case JournalKind.Deleted: ((DeletedAccount)e.Ref!).Restore(a!); break;
             }
             _journal[i] = default;
         }
@@ -306,7 +312,8 @@ public sealed partial class WorldState
 
     /// <summary>
     /// Ends a transaction: deletes accounts destroyed under EIP-6780 and touched empty accounts (EIP-161),
-    /// then forgets the journal and every per-transaction set.
+    /// then forgets every per-transaction set. Outside a bundle the journal is dropped too; inside one
+    /// (<see cref="BeginBundle"/>) it is kept, with the deletions journaled, so the bundle can still be undone.
     /// </summary>
     public void CommitTransaction()
     {
@@ -319,15 +326,68 @@ public sealed partial class WorldState
         EndTransaction();
     }
 
-    /// <summary>Undoes the whole current transaction and ends it; the state is as after the last commit.</summary>
+    /// <summary>
+    /// Undoes the whole current transaction and ends it; the state is as after the last commit (inside a bundle:
+    /// as after the bundle's last committed transaction).
+    /// </summary>
     public void DiscardTransaction()
     {
+        RevertTo(new Checkpoint(_txStart, 0));
+        EndTransaction();
+    }
+
+    // ---- bundles: several transactions undone together -----------------------------------------
+
+    /// <summary>True between <see cref="BeginBundle"/> and <see cref="CommitBundle"/>/<see cref="RevertBundle"/>.</summary>
+    public bool InBundle => _inBundle;
+
+    /// <summary>
+    /// Starts a bundle at a transaction boundary: the following transactions each end normally
+    /// (<see cref="CommitTransaction"/> finalizes their warm sets, transient storage, refund, logs, EIP-6780
+    /// created set and EIP-2200 original values, so the next transaction starts fresh), but the journal survives
+    /// their ends, so <see cref="RevertBundle"/> can undo all of them. The sequencer uses it for a user transaction
+    /// on one rollup and its cross-rollup deliveries on others, which stand or fall together.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A bundle is open, or a transaction is in progress.</exception>
+    public void BeginBundle()
+    {
+        if (_inBundle) throw new InvalidOperationException("a bundle is already open");
+        if (_journalLength != 0 || _logs.Count != 0) throw new InvalidOperationException("a bundle starts between transactions (commit or discard the current one first)");
+        _inBundle = true;
+        _txStart = 0;
+    }
+
+    /// <summary>Keeps every transaction of the bundle; the journal is dropped as after a plain commit.</summary>
+    /// <exception cref="InvalidOperationException">No bundle is open, or a transaction is still in progress.</exception>
+    public void CommitBundle()
+    {
+        if (!_inBundle) throw new InvalidOperationException("no bundle is open");
+        if (_journalLength != _txStart || _logs.Count != 0) throw new InvalidOperationException("a transaction is still in progress in the bundle");
+        Array.Clear(_journal, 0, _journalLength);
+        _journalLength = 0;
+        _txStart = 0;
+        _inBundle = false;
+    }
+
+    /// <summary>
+    /// Undoes every transaction of the bundle (and any transaction still in progress): the state is exactly
+    /// as at <see cref="BeginBundle"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No bundle is open.</exception>
+    public void RevertBundle()
+    {
+        if (!_inBundle) throw new InvalidOperationException("no bundle is open");
+        // Replaying entries of earlier transactions also replays their warm/transient/refund entries; the
+        // per-transaction sets are then cleared below, as they were empty at the bundle's start.
         RevertTo(new Checkpoint(0, 0));
+        _txStart = 0;
+        _inBundle = false;
         EndTransaction();
     }
 
     private void DeleteAccount(Account a)
     {
+        if (_inBundle) Append(new JournalEntry(JournalKind.Deleted, a, a.Address, default, default, default, new DeletedAccount(a)));
         a.Exists = false;
         a.Nonce = 0;
         a.Balance = UInt256.Zero;
@@ -342,8 +402,16 @@ public sealed partial class WorldState
 
     private void EndTransaction()
     {
-        Array.Clear(_journal, 0, _journalLength);
-        _journalLength = 0;
+        if (_inBundle)
+        {
+            // The journal stays for RevertBundle; the next transaction's DiscardTransaction stops here.
+            _txStart = _journalLength;
+        }
+        else
+        {
+            Array.Clear(_journal, 0, _journalLength);
+            _journalLength = 0;
+        }
         _warmAddresses.Clear();
         _warmSlots.Clear();
         _transient.Clear();

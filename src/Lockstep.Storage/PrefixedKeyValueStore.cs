@@ -28,6 +28,14 @@ public sealed class PrefixedKeyValueStore(IKeyValueStore inner, byte[] prefix) :
             yield return new(kv.Key[_prefix.Length..], kv.Value);
     }
 
+    /// <summary>
+    /// A view of <paramref name="shared"/>, a batch of the underlying store, that prefixes keys like this table:
+    /// several tables (e.g. one chain per rollup in one RocksDB) stage writes into ONE batch that the owner of
+    /// <paramref name="shared"/> commits atomically. The view's own <see cref="IWriteBatch.Commit"/> refuses, and
+    /// disposing it leaves the shared batch alone.
+    /// </summary>
+    public IWriteBatch WrapBatch(IWriteBatch shared) => new SharedBatch(this, shared);
+
     /// <inheritdoc />
     public void Dispose() { }
 
@@ -46,5 +54,14 @@ public sealed class PrefixedKeyValueStore(IKeyValueStore inner, byte[] prefix) :
         public void Delete(ReadOnlySpan<byte> key) => inner.Delete(owner.Prefixed(key));
         public void Commit() => inner.Commit();
         public void Dispose() => inner.Dispose();
+    }
+
+    private sealed class SharedBatch(PrefixedKeyValueStore owner, IWriteBatch shared) : IWriteBatch
+    {
+        public int Count => shared.Count;
+        public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => shared.Put(owner.Prefixed(key), value);
+        public void Delete(ReadOnlySpan<byte> key) => shared.Delete(owner.Prefixed(key));
+        public void Commit() => throw new InvalidOperationException("a shared batch is committed by its owner, once for every table");
+        public void Dispose() { }
     }
 }

@@ -69,6 +69,18 @@ public sealed class Transaction
     /// <summary>Signature s.</summary>
     public UInt256 S { get; init; }
 
+    /// <summary>System transactions (<see cref="TxType.System"/>): the chain id of the rollup whose transaction sent the message.</summary>
+    public ulong SourceChainId { get; init; }
+
+    /// <summary>System transactions: the hash of the user transaction (on the source rollup) that sent the message.</summary>
+    public Hash256 SourceTxHash { get; init; }
+
+    /// <summary>System transactions: the message nonce (outbox index on the source == inbox index on this rollup).</summary>
+    public ulong MessageNonce { get; init; }
+
+    /// <summary>True for a protocol transaction (<see cref="TxType.System"/>): unsigned, sent by <see cref="SystemTransaction.ProtocolSender"/>.</summary>
+    public bool IsSystem => Type == TxType.System;
+
     /// <summary>True when this is a contract creation.</summary>
     public bool IsCreate => To is null;
 
@@ -132,6 +144,7 @@ public sealed class Transaction
     public Hash256 SigningHash(UInt256? chainId)
     {
         if (Type != TxType.Legacy && chainId is null) throw new ArgumentException("typed transactions always commit to a chain id", nameof(chainId));
+        if (Type == TxType.System) throw new InvalidOperationException("system transactions are not signed");
         var w = new RlpWriter(128 + Data.Length);
         WriteFields(w, signing: true, chainId);
         if (Type == TxType.Legacy) return Keccak256.Compute(w.Written);
@@ -159,6 +172,7 @@ public sealed class Transaction
         Type = Type, ChainId = ChainId, Nonce = Nonce, GasPrice = GasPrice, MaxPriorityFeePerGas = MaxPriorityFeePerGas,
         MaxFeePerGas = MaxFeePerGas, GasLimit = GasLimit, To = To, Value = Value, Data = Data, AccessList = AccessList,
         MaxFeePerBlobGas = MaxFeePerBlobGas, BlobVersionedHashes = BlobVersionedHashes, V = v, R = r, S = s,
+        SourceChainId = SourceChainId, SourceTxHash = SourceTxHash, MessageNonce = MessageNonce,
     };
 
     /// <summary>
@@ -170,6 +184,8 @@ public sealed class Transaction
     public bool TryRecoverSender(ulong chainId, out Address sender, out TransactionError error)
     {
         sender = default;
+        // A protocol transaction has no signature: its sender is implied, and only the block builder may use it.
+        if (Type == TxType.System) { error = TransactionError.SystemTransactionNotAllowed; return false; }
         UInt256? signingChainId;
         int recoveryId;
         if (Type == TxType.Legacy)
@@ -222,7 +238,14 @@ public sealed class Transaction
     private void WriteFields(RlpWriter w, bool signing, UInt256? chainId)
     {
         w.StartList();
-        if (Type == TxType.Legacy)
+        if (Type == TxType.System)
+        {
+            w.WriteUInt256(chainId ?? UInt256.Zero).WriteUInt64(SourceChainId).WriteHash(SourceTxHash).WriteUInt64(MessageNonce);
+            if (To is { } target) w.WriteAddress(target);
+            else w.WriteBytes([]);
+            w.WriteUInt64(GasLimit).WriteBytes(Data.Span);
+        }
+        else if (Type == TxType.Legacy)
         {
             WriteCommon(w, withChainId: false, chainId);
             if (signing)

@@ -15,12 +15,36 @@ public static class TransactionDecoder
     private const int AccessListFields = 11;
     private const int DynamicFeeFields = 12;
     private const int BlobFields = 14;
+    private const int SystemFields = 7;
 
     /// <summary>
     /// Decodes one transaction in its canonical binary form: an RLP list for legacy, <c>type || rlp(list)</c> for typed.
     /// </summary>
+    /// <remarks>
+    /// Only the Cancun user types (legacy, 1, 2, 3): a protocol transaction (0x7F) is <see cref="TransactionError.UnsupportedType"/>
+    /// here. <see cref="DecodeUser"/> names that refusal; <see cref="DecodeWithSystem"/> and <see cref="DecodeBlockItem"/> accept it.
+    /// </remarks>
     /// <exception cref="TransactionDecodeException">Any malformed, non-canonical or unsupported input.</exception>
-    public static Transaction Decode(ReadOnlySpan<byte> encoded)
+    public static Transaction Decode(ReadOnlySpan<byte> encoded) => DecodeCore(encoded, allowSystem: false);
+
+    /// <summary>
+    /// Decodes a transaction submitted by a user (eth_sendRawTransaction, the mempool): as <see cref="Decode"/>,
+    /// but a protocol transaction (type 0x7F) is refused with <see cref="TransactionError.SystemTransactionNotAllowed"/>,
+    /// whatever its body: only the sequencer creates those.
+    /// </summary>
+    /// <exception cref="TransactionDecodeException">Any malformed, non-canonical or unsupported input, or a system transaction.</exception>
+    public static Transaction DecodeUser(ReadOnlySpan<byte> encoded)
+    {
+        if (!encoded.IsEmpty && encoded[0] == (byte)TxType.System)
+            throw Fail(TransactionError.SystemTransactionNotAllowed, "protocol transactions (type 0x7f) are created by the sequencer only");
+        return DecodeCore(encoded, allowSystem: false);
+    }
+
+    /// <summary>Decodes any transaction a block may contain, protocol transactions (type 0x7F) included.</summary>
+    /// <exception cref="TransactionDecodeException">Any malformed, non-canonical or unsupported input.</exception>
+    public static Transaction DecodeWithSystem(ReadOnlySpan<byte> encoded) => DecodeCore(encoded, allowSystem: true);
+
+    private static Transaction DecodeCore(ReadOnlySpan<byte> encoded, bool allowSystem)
     {
         if (encoded.IsEmpty) throw new TransactionDecodeException(TransactionError.Empty, "no bytes");
         byte first = encoded[0];
@@ -32,6 +56,7 @@ public static class TransactionDecoder
             return first switch
             {
                 (byte)TxType.AccessList or (byte)TxType.DynamicFee or (byte)TxType.Blob => DecodeTyped((TxType)first, encoded[1..]),
+                (byte)TxType.System when allowSystem => DecodeSystem(encoded[1..]),
                 _ => throw Fail(TransactionError.UnsupportedType, $"transaction type 0x{first:x2} is not supported under Cancun"),
             };
         }
@@ -62,7 +87,8 @@ public static class TransactionDecoder
             throw new TransactionDecodeException(TransactionError.MalformedRlp, e.Message, e);
         }
         if (payload.IsEmpty || payload[0] >= 0x80) throw Fail(TransactionError.UnsupportedType, "a typed transaction must start with its type byte");
-        return Decode(payload);
+        // Block bodies carry the sequencer's protocol transactions too.
+        return DecodeCore(payload, allowSystem: true);
     }
 
     private static Transaction DecodeLegacy(ReadOnlySpan<byte> encoded)
@@ -135,6 +161,33 @@ public static class TransactionDecoder
             Type = type, ChainId = chainId, Nonce = nonce, GasPrice = gasPrice, MaxPriorityFeePerGas = maxPriority,
             MaxFeePerGas = maxFee, GasLimit = gasLimit, To = to, Value = value, Data = data, AccessList = accessList,
             MaxFeePerBlobGas = maxFeePerBlobGas, BlobVersionedHashes = blobHashes, V = yParity, R = rs, S = s,
+        };
+    }
+
+    /// <summary>rlp([chainId, sourceChainId, sourceTxHash, messageNonce, to, gasLimit, data]), no signature.</summary>
+    private static Transaction DecodeSystem(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IsEmpty) throw Fail(TransactionError.MalformedRlp, "type byte without a payload");
+        var r = new RlpReader(payload);
+        if (!r.NextIsList) throw Fail(TransactionError.UnexpectedItemKind, "a typed transaction payload must be an RLP list");
+        int end = r.ReadListHeader();
+        if (end != payload.Length) throw Fail(TransactionError.TrailingBytes, "bytes after the transaction list");
+        int fields = 0;
+        UInt256 chainId = ReadU256(ref r, end, ref fields, "chainId");
+        ulong sourceChainId = ReadU64(ref r, end, ref fields, "sourceChainId");
+        ReadOnlySpan<byte> sourceTx = ReadString(ref r, end, ref fields, "sourceTxHash");
+        if (sourceTx.Length != Hash256.Size) throw Fail(TransactionError.InvalidHashLength, $"sourceTxHash is {sourceTx.Length} bytes");
+        var sourceTxHash = new Hash256(sourceTx);
+        ulong messageNonce = ReadU64(ref r, end, ref fields, "messageNonce");
+        // A delivery always calls a system contract: no creation.
+        Address to = ReadTo(ref r, end, ref fields) ?? throw Fail(TransactionError.InvalidAddressLength, "a system transaction must have a recipient");
+        ulong gasLimit = ReadU64(ref r, end, ref fields, "gasLimit");
+        byte[] data = ReadString(ref r, end, ref fields, "data").ToArray();
+        ExpectListEnd(ref r, end, SystemFields);
+        return new Transaction
+        {
+            Type = TxType.System, ChainId = chainId, SourceChainId = sourceChainId, SourceTxHash = sourceTxHash,
+            MessageNonce = messageNonce, To = to, GasLimit = gasLimit, Data = data,
         };
     }
 

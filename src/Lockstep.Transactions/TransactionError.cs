@@ -32,6 +32,11 @@ public enum TransactionError : byte
     InvalidHashLength,
     /// <summary>An EIP-4844 transaction without a <c>to</c> address (blob transactions cannot create contracts).</summary>
     BlobTxWithoutTo,
+    /// <summary>
+    /// A protocol (system) transaction, type 0x7F, where only user transactions are accepted (RPC, mempool), or
+    /// asked for a signature or sender recovery it does not have.
+    /// </summary>
+    SystemTransactionNotAllowed,
 
     // ---- static validity (TransactionValidator / sender recovery) ----
 

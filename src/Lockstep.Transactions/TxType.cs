@@ -14,4 +14,13 @@ public enum TxType : byte
 
     /// <summary>EIP-4844: blob-carrying transaction (the canonical form blocks carry, without blobs).</summary>
     Blob = 3,
+
+    /// <summary>
+    /// Lockstep protocol (system) transaction: a cross-rollup delivery the sequencer inserts into a destination
+    /// block, <c>0x7F || rlp([chainId, sourceChainId, sourceTxHash, messageNonce, to, gasLimit, data])</c>, unsigned,
+    /// sent by <see cref="SystemTransaction.ProtocolSender"/>. Valid only in block bodies, never from users
+    /// (<see cref="TransactionDecoder.DecodeUser"/> refuses it). 0x7F is the highest EIP-2718 type byte, far from
+    /// Ethereum's own types (and from OP stack deposits, 0x7E).
+    /// </summary>
+    System = 0x7F,
 }
