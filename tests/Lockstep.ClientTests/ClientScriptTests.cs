@@ -18,4 +18,14 @@ public sealed class ClientScriptTests
         // The chain the script left behind is whole and its transfers add up (checker validated on anvil too).
         ScriptRunner.AssertPasses(anvil, "chain-check.mjs", anvil.Url);
     }
+
+    /// <summary>Blocks on an interval instead of per transaction: receipts and heads arrive later than the send.</summary>
+    [Theory]
+    [InlineData("ethers-dapp.mjs")]
+    [InlineData("viem-dapp.mjs")]
+    public void Script_passes_against_anvil_with_interval_blocks(string script)
+    {
+        using var anvil = NodeProcess.StartAnvil("--block-time", "1");
+        ScriptRunner.AssertPasses(anvil, script, anvil.Url, anvil.WsUrl);
+    }
 }

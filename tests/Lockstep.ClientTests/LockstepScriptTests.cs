@@ -19,6 +19,17 @@ public sealed class LockstepScriptTests : IDisposable
         ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url);
     }
 
+    /// <summary>`--block-time 0.5`: receipts and heads arrive on the producer's interval, not with the send.</summary>
+    [Theory]
+    [InlineData("ethers-dapp.mjs")]
+    [InlineData("viem-dapp.mjs")]
+    public void Script_passes_against_lockstep_node_with_interval_blocks(string script)
+    {
+        using var node = NodeProcess.StartLockstep(_dataDir, "--block-time", "0.5");
+        ScriptRunner.AssertPasses(node, script, node.Url, node.WsUrl);
+        ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -69,10 +69,11 @@ internal sealed partial class NodeProcess : IDisposable
     }
 
     /// <summary>Starts anvil (Cancun, the standard mnemonic, chain id 31337) on a free port: the independent reference node.</summary>
-    public static NodeProcess StartAnvil()
+    public static NodeProcess StartAnvil(params string[] extraArgs)
     {
         var psi = new ProcessStartInfo(Toolchain.Anvil);
         foreach (string a in new[] { "--host", "127.0.0.1", "--port", "0", "--hardfork", "cancun" }) psi.ArgumentList.Add(a);
+        foreach (string a in extraArgs) psi.ArgumentList.Add(a);
         var node = new NodeProcess("anvil", psi, AnvilReady(), m => "http://127.0.0.1:" + m.Groups[1].Value);
         node.WaitReady();
         return node;
