@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# eth_sendRawTransaction throughput of `lockstep node` and anvil on the same workload, in the same run
+# (docs/benchmarks.md, "JSON-RPC: eth_sendRawTransaction throughput"). Each (node, mode) pair gets a fresh node on a
+# free loopback port with 100 funded dev accounts and one block per second, then tools/bench/rpc-send.mjs pushes the
+# same pre-signed transfers through it. Needs a built CLI: dotnet build src/Lockstep.Cli -c Release.
+# Usage: tools/bench/rpc-side-by-side.sh [rpc-send.mjs options, e.g. --txs 20000 --concurrency 16]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+anvil=tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
+dll=src/Lockstep.Cli/bin/Release/net10.0/lockstep.dll
+[ -f "$dll" ] || { echo "build the CLI first: dotnet build src/Lockstep.Cli -c Release" >&2; exit 1; }
+[ -x "$anvil" ] || { echo "anvil missing: (cd tools && npm ci)" >&2; exit 1; }
+
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); $(uptime | sed 's/.*load/load/')"
+pid=""
+log=$(mktemp)
+data=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -f "$log"; [ -n "$data" ] && rm -rf "$data"; }
+trap cleanup EXIT
+
+# start_node NAME: starts it in the background, sets $url once the node printed its ready line.
+start_node() {
+  : > "$log"
+  if [ "$1" = anvil ]; then
+    "$anvil" --host 127.0.0.1 --port 0 --hardfork cancun --accounts 100 --block-time 1 > "$log" 2>&1 &
+    pattern='Listening on 127\.0\.0\.1:([0-9]+)'; prefix='http://127.0.0.1:'
+  else
+    data=$(mktemp -d)
+    dotnet "$dll" node --port 0 --data-dir "$data" --accounts 100 --block-time 1 > "$log" 2>&1 &
+    pattern='RPC listening on (http://[^ ]+)'; prefix=''
+  fi
+  pid=$!
+  for _ in $(seq 600); do
+    if m=$(grep -oE "$pattern" "$log" | head -1) && [ -n "$m" ]; then
+      url="$prefix$(echo "$m" | sed -E "s#$pattern#\1#")"; return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "$1 exited" >&2; exit 1; }
+    sleep 0.1
+  done
+  cat "$log" >&2; echo "$1 did not start" >&2; exit 1
+}
+stop_node() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; [ -n "$data" ] && rm -rf "$data"; data=""; }
+
+for mode in single batch; do
+  for name in anvil lockstep; do
+    start_node "$name"
+    node tools/bench/rpc-send.mjs --url "$url" --name "$name" --mode "$mode" "$@" || echo "($name $mode: not every transaction was accepted and included)"
+    stop_node
+  done
+done
