@@ -28,4 +28,12 @@ public sealed class ClientScriptTests
         using var anvil = NodeProcess.StartAnvil("--block-time", "1");
         ScriptRunner.AssertPasses(anvil, script, anvil.Url, anvil.WsUrl);
     }
+
+    /// <summary>The pool as a wallet sees it (pending visibility, replacement by fee) needs blocks slow enough to look.</summary>
+    [Fact]
+    public void Pending_pool_script_passes_against_anvil()
+    {
+        using var anvil = NodeProcess.StartAnvil("--block-time", "2");
+        ScriptRunner.AssertPasses(anvil, "ethers-pending.mjs", anvil.Url);
+    }
 }

@@ -30,6 +30,14 @@ public sealed class LockstepScriptTests : IDisposable
         ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url);
     }
 
+    /// <summary>Pending visibility and replacement by fee, with 2 s blocks so transactions stay pending.</summary>
+    [Fact]
+    public void Pending_pool_script_passes_against_lockstep_node()
+    {
+        using var node = NodeProcess.StartLockstep(_dataDir, "--block-time", "2");
+        ScriptRunner.AssertPasses(node, "ethers-pending.mjs", node.Url);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -189,6 +189,41 @@ await c.step('a mined transaction that reverts', async () => {
   c.eq(r?.logs.length, 0, 'reverted tx has no logs');
 });
 
+await c.step('wallet-facing errors: ethers error codes from the node\'s messages', async () => {
+  // ethers maps the node's error text to codes wallets branch on (ethers src.ts/providers/provider-jsonrpc.ts).
+  const broke = ethers.Wallet.createRandom().connect(provider);
+  let e = await expectRevert(() => broke.sendTransaction({ to: alice.address, value: 1n, gasLimit: 21000n }));
+  c.eq(e?.code, 'INSUFFICIENT_FUNDS', 'unfunded sender: INSUFFICIENT_FUNDS');
+  const used = (await provider.getTransactionCount(alice.address, 'latest')) - 1;
+  e = await expectRevert(() => alice.sendTransaction({ to: bob.address, value: 1n, nonce: used, gasLimit: 21000n }));
+  c.eq(e?.code, 'NONCE_EXPIRED', 'mined nonce: NONCE_EXPIRED');
+  // A transaction signed for another chain (EIP-155) must be refused, not executed.
+  const foreign = await alice.signTransaction({ to: bob.address, value: 1n, nonce: used + 1, gasLimit: 21000n, chainId: 1n,
+    maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n, type: 2 });
+  e = await expectRevert(() => provider.broadcastTransaction(foreign));
+  c.ok(e !== null && /chain/i.test(e.shortMessage + ' ' + JSON.stringify(e.info?.error ?? e.error ?? '')), 'wrong chain id refused with a message naming the chain', e && describe(e));
+  c.eq(await provider.getTransactionCount(alice.address, 'pending'), used + 1, 'the refused transactions changed no nonce');
+});
+
+await c.step('eth_call with a state override; EIP-1898 block selectors', async () => {
+  // geth's third eth_call parameter: run the token's code at an empty address with slot 5 (marker) preset.
+  const ghost = ethers.Wallet.createRandom().address;
+  const data = token.interface.encodeFunctionData('marker');
+  const out = await provider.send('eth_call', [{ to: ghost, data }, 'latest',
+    { [ghost]: { code: art.deployedBytecode, stateDiff: { [ethers.zeroPadValue('0x05', 32)]: ethers.zeroPadValue('0x07', 32) } } }]);
+  c.eq(BigInt(out), 7n, 'overridden code and storage are used');
+  c.eq(await provider.getCode(ghost), '0x', 'the override left no trace');
+  const rich = ethers.Wallet.createRandom().address;
+  const balOut = await provider.send('eth_call', [{ to: tokenAddress, data: token.interface.encodeFunctionData('balanceOf', [rich]) }, 'latest',
+    { [tokenAddress]: { stateDiff: { [ethers.keccak256(ethers.concat([ethers.zeroPadValue(rich, 32), ethers.zeroPadValue('0x00', 32)]))]: ethers.zeroPadValue('0x2a', 32) } } }]);
+  c.eq(BigInt(balOut), 42n, 'stateDiff on a deployed contract');
+  const b = await provider.getBlock(transferReceipt.blockNumber);
+  const byHash = await provider.send('eth_getBalance', [bob.address, { blockHash: b.hash }]);
+  const byNumber = await provider.send('eth_getBalance', [bob.address, { blockNumber: ethers.toQuantity(b.number) }]);
+  c.eq(byHash, await provider.send('eth_getBalance', [bob.address, ethers.toQuantity(b.number)]), 'EIP-1898 {blockHash} equals the block number tag');
+  c.eq(byNumber, byHash, 'EIP-1898 {blockNumber}');
+});
+
 await c.step('WebSocket: newHeads and logs subscriptions', async () => {
   const wsp = new ethers.WebSocketProvider(ws, undefined, { staticNetwork: true, cacheTimeout: -1 });
   try {
@@ -271,6 +306,8 @@ async function expectRevert(fn) {
 }
 
 /** Yellow paper M3:2048: bits from the first three byte pairs of keccak(item), mod 2048. */
+function describe(e) { return (e.shortMessage ?? e.message) + ' ' + JSON.stringify(e.info?.error ?? e.error ?? ''); }
+
 function bloomHas(bloom, item) {
   const h = ethers.getBytes(ethers.keccak256(item));
   const b = ethers.getBytes(bloom);
