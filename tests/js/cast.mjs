@@ -96,6 +96,20 @@ await c.step('logs by event signature and topic', async () => {
   c.eq(BigInt(toBob[0]?.data ?? '0x0'), 1000n, 'log data');
 });
 
+await c.step('node info and block-indexed lookups', async () => {
+  c.ok((await cast('client')).length > 0, 'cast client (web3_clientVersion) prints a name');
+  c.eq(JSON.parse(await cast('rpc', 'net_version')), DEV_CHAIN_ID.toString(), 'net_version is the chain id in decimal');
+  c.eq(JSON.parse(await cast('rpc', 'eth_syncing')), false, 'eth_syncing is false');
+  c.ok(BigInt(await cast('base-fee')) > 0n, 'cast base-fee');
+  const r = await castJson('send', '--private-key', key, bob, '--value', '1');
+  const bySlot = JSON.parse(await cast('rpc', 'eth_getTransactionByBlockNumberAndIndex', r.blockNumber, r.transactionIndex));
+  c.eq(bySlot?.hash, r.transactionHash, 'eth_getTransactionByBlockNumberAndIndex finds it');
+  const count = JSON.parse(await cast('rpc', 'eth_getBlockTransactionCountByHash', r.blockHash));
+  c.ok(BigInt(count) >= 1n, 'eth_getBlockTransactionCountByHash counts it', count);
+  const ts = BigInt((await castJson('block', r.blockNumber)).timestamp);
+  c.ok(ts > 1_600_000_000n && ts < BigInt(Math.floor(Date.now() / 1000) + 60), 'block timestamp is wall-clock seconds', ts);
+});
+
 await c.step('block and proof', async () => {
   const block = await castJson('block', 'latest');
   c.ok(/^0x[0-9a-f]{64}$/.test(block.stateRoot), 'cast block has stateRoot', block.stateRoot);
