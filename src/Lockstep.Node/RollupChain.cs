@@ -24,6 +24,9 @@ public sealed class RollupChain : IDisposable
 {
     // The state trie nodes live under this prefix in the chain database (src/Lockstep.Chain/README.md, storage layout).
     private static readonly byte[] TrieNodePrefix = "n"u8.ToArray();
+    // The genesis header does not commit to the chain id, so the node records it beside the chain (a key outside
+    // ChainStore's one-byte table prefixes).
+    private static readonly byte[] ChainIdKey = "NodeChainId"u8.ToArray();
     private const int CachedBlocks = 256;
 
     private readonly IKeyValueStore _db;
@@ -44,8 +47,11 @@ public sealed class RollupChain : IDisposable
         _nodes = new KeyValueNodeStore(db, TrieNodePrefix);
         ChainId = genesis.ChainId;
         Store = new ChainStore(db);
+        byte[] chainIdBytes = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(chainIdBytes, ChainId);
         if (Store.Head is null)
         {
+            db.Put(ChainIdKey, chainIdBytes);
             Store.InitializeGenesis(genesis);
         }
         else
@@ -53,6 +59,9 @@ public sealed class RollupChain : IDisposable
             Hash256 expected = genesis.CreateBlock(new WorldState()).Hash;
             if (Store.GetBlockHash(0) != expected)
                 throw new InvalidOperationException($"the data directory holds a different chain (genesis {Store.GetBlockHash(0)}, expected {expected})");
+            byte[]? stored = db.Get(ChainIdKey);
+            if (stored is not null && !stored.AsSpan().SequenceEqual(chainIdBytes))
+                throw new InvalidOperationException($"the data directory holds chain id {System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(stored)}, not {ChainId}");
         }
         _head = Load(Store.Head!.Hash) ?? throw new InvalidOperationException("head block missing");
         TxPoolOptions options = poolOptions ?? new TxPoolOptions { ChainId = ChainId, BlockGasLimit = Store.Head.GasLimit };
