@@ -27,6 +27,8 @@ internal sealed class RollupSet
         return Hex.Decode(doc.RootElement.GetProperty("deployedBytecode").GetString()!);
     });
 
+    public static readonly Address Coinbase = Address.FromHex("0x00000000000000000000000000000000000c01b0");
+
     public ulong[] ChainIds { get; }
     public WorldState[] States { get; }
     public BlockHeader[] Heads { get; }
@@ -79,9 +81,10 @@ internal sealed class RollupSet
     public int IndexOf(ulong chainId) => Array.IndexOf(ChainIds, chainId);
 
     /// <summary>A signed EIP-1559 call from dev key <paramref name="from"/> on rollup <paramref name="rollup"/>, with the next nonce.</summary>
-    public Transaction Call(int rollup, byte from, Address to, byte[] data, UInt256 value = default, ulong gas = 1_000_000)
+    public Transaction Call(int rollup, byte from, Address to, byte[] data, UInt256 value = default, ulong gas = 1_000_000, ulong? explicitNonce = null)
     {
         _nonces.TryGetValue((rollup, from), out ulong nonce);
+        if (explicitNonce is ulong n) nonce = n;
         _nonces[(rollup, from)] = nonce + 1;
         return new Transaction
         {
@@ -101,7 +104,7 @@ internal sealed class RollupSet
         var inputs = new RollupInput[ChainIds.Length];
         for (int i = 0; i < inputs.Length; i++)
             inputs[i] = new RollupInput { ChainId = ChainIds[i], Parent = Heads[i], State = States[i], Transactions = i < transactions.Length ? transactions[i] : [] };
-        Superblock sb = Builder.Build(inputs, new SuperblockAttributes { Timestamp = Timestamp, Coinbase = Address.FromHex("0x00000000000000000000000000000000000c01b0") });
+        Superblock sb = Builder.Build(inputs, new SuperblockAttributes { Timestamp = Timestamp, Coinbase = Coinbase });
         for (int i = 0; i < inputs.Length; i++) Heads[i] = sb.Blocks[i].Built.Block.Header;
         return sb;
     }
