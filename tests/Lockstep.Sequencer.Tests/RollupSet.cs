@@ -30,6 +30,8 @@ internal sealed class RollupSet
     public static readonly Address Coinbase = Address.FromHex("0x00000000000000000000000000000000000c01b0");
 
     public ulong[] ChainIds { get; }
+    /// <summary>Each rollup's genesis (system contracts, users, probe).</summary>
+    public Genesis[] Geneses { get; }
     public WorldState[] States { get; }
     public BlockHeader[] Heads { get; }
     public ulong Timestamp { get; private set; } = 1_700_000_000;
@@ -41,6 +43,7 @@ internal sealed class RollupSet
         ChainIds = new ulong[count];
         for (int i = 0; i < count; i++) ChainIds[i] = 901 + (ulong)i;
         States = new WorldState[count];
+        Geneses = new Genesis[count];
         Heads = new BlockHeader[count];
         var holders = new List<KeyValuePair<Address, UInt256>>();
         for (byte u = 1; u <= Users; u++) holders.Add(new(User(u), TokenFunding));
@@ -62,6 +65,7 @@ internal sealed class RollupSet
                 BaseFeePerGas = new UInt256(1_000_000_000), Timestamp = Timestamp, Alloc = alloc,
             };
             genesis = Predeploys.Apply(genesis, ChainIds, options);
+            Geneses[i] = genesis;
             States[i] = new WorldState();
             Heads[i] = genesis.CreateBlock(States[i]).Header;
         }
