@@ -33,6 +33,8 @@ public static class NodeCommand
           --max-body BYTES    largest request body (default 5242880)
           --max-batch N       largest batch (default 1000)
           --logs-range N      most blocks per eth_getLogs (default 10000)
+          --pool-per-sender N most pooled transactions per sender, and the largest nonce gap (default 1024)
+          --pool-size N       most pooled transactions in total (default 100000)
         """;
 
     /// <summary>Runs the node until SIGINT/SIGTERM; returns the exit code.</summary>
@@ -84,7 +86,17 @@ public static class NodeCommand
             var db = new RocksDbKeyValueStore(Path.Combine(dataDir, "chain"));
             try
             {
-                chain = new RollupChain(db, genesis, new TxPoolOptions { ChainId = genesis.ChainId, BlockGasLimit = genesis.GasLimit }, ownsDb: true);
+                // A dev node serves scripts that fire hundreds of transactions from one account (anvil has no
+                // per-sender cap): wider per-sender and nonce-gap limits than the pool's public-chain defaults.
+                var pool = new TxPoolOptions
+                {
+                    ChainId = genesis.ChainId,
+                    BlockGasLimit = genesis.GasLimit,
+                    MaxPerSender = s.PoolPerSender,
+                    MaxNonceGap = (ulong)s.PoolPerSender,
+                    MaxTotal = s.PoolTotal,
+                };
+                chain = new RollupChain(db, genesis, pool, ownsDb: true);
             }
             catch
             {
@@ -192,6 +204,8 @@ public static class NodeCommand
         public int MaxBody = 5 * 1024 * 1024;
         public int MaxBatch = 1000;
         public ulong LogsRange = 10_000;
+        public int PoolPerSender = 1024;
+        public int PoolTotal = 100_000;
 
         public static Settings Parse(string[] args)
         {
@@ -222,6 +236,8 @@ public static class NodeCommand
                     case "--max-body": s.MaxBody = ParseInt(a, Value(), 1024, int.MaxValue - 1); break;
                     case "--max-batch": s.MaxBatch = ParseInt(a, Value(), 1, 1_000_000); break;
                     case "--logs-range": s.LogsRange = (ulong)ParseInt(a, Value(), 1, int.MaxValue); break;
+                    case "--pool-per-sender": s.PoolPerSender = ParseInt(a, Value(), 1, 1_000_000); break;
+                    case "--pool-size": s.PoolTotal = ParseInt(a, Value(), 1, 10_000_000); break;
                     case "-h" or "--help": s.Help = true; break;
                     default: throw new ArgumentException($"unknown option '{a}'");
                 }
