@@ -39,9 +39,10 @@ contract MessageTrees {
         external onlySystem returns (uint256 nonce, bytes32 messageHash)
     {
         checkMember(destination);
-        nonce = outbox[destination].count;
+        MessageTreeLib.Tree storage tree = outbox[destination];
+        nonce = tree.count;
         messageHash = hashMessage(typehash, block.chainid, destination, nonce, fields);
-        outbox[destination].append(messageHash);
+        tree.append(messageHash);
     }
 
     /// @notice Records the execution of message `nonce` from `source`; reverts unless it is the next one in order
@@ -50,10 +51,11 @@ contract MessageTrees {
         external onlySystem returns (bytes32 messageHash)
     {
         checkMember(source);
-        uint256 expected = inbox[source].count;
+        MessageTreeLib.Tree storage tree = inbox[source];
+        uint256 expected = tree.count;
         if (nonce != expected) revert WrongNonce(source, expected, nonce);
         messageHash = hashMessage(typehash, source, block.chainid, nonce, fields);
-        inbox[source].append(messageHash);
+        tree.append(messageHash);
     }
 
     /// @notice Root of the outbox tree for `destination` (bytes32(0) while empty).
