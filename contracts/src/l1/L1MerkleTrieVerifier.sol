@@ -220,78 +220,124 @@ library L1MerkleTrieVerifier {
         return (leaf, 2);
     }
 
-    /// @dev Whether `length` nibbles of the bytes at `pp`, from nibble `start`, equal the key's from nibble `nib`.
+    /// @dev Whether `length` nibbles of the bytes at `pp`, from nibble `start` (1 or 2), equal the key's from nibble
+    /// `nib` (the caller checked nib + length <= 64). One masked word comparison instead of a loop per nibble: the path
+    /// is loaded left-aligned (an odd path has at most 32 bytes, an even one's nibbles start at byte 1), the key is
+    /// shifted to the same position, and bytes read past the item are masked off.
     function _nibblesEqual(uint256 pp, uint256 start, uint256 length, bytes32 key, uint256 nib)
         private
         pure
-        returns (bool)
+        returns (bool equal)
     {
-        unchecked {
-            for (uint256 i = 0; i < length; ++i) {
-                uint256 j = start + i;
-                uint256 b;
-                assembly ("memory-safe") {
-                    b := byte(0, mload(add(pp, shr(1, j))))
-                }
-                if (((j & 1) == 0 ? b >> 4 : b & 0xf) != (uint256(key) >> (252 - 4 * (nib + i))) & 0xf) return false;
-            }
+        assembly ("memory-safe") {
+            let path := mload(add(pp, 1))
+            if eq(start, 1) { path := shl(4, mload(pp)) }
+            let mask := not(shr(mul(4, length), not(0)))
+            equal := eq(and(path, mask), and(shl(mul(4, nib), key), mask))
         }
-        return true;
     }
 
     /// @dev Records the start of each item of the list payload [payload, end) in `items` (then `end` after the last)
-    /// and returns the item count; reverts when the items do not exactly fill the payload or exceed 17.
+    /// and returns the item count; reverts when the items do not exactly fill the payload or exceed 17. One assembly
+    /// loop with the RLP length rules inline (same checks as `_header`): a branch has 17 items per node visited.
     function _splitList(uint256 payload, uint256 end, uint256[18] memory items) private pure returns (uint256 count) {
-        uint256 p = payload;
-        while (p < end) {
-            if (count == 17) revert InvalidProof(ERR_BAD_NODE);
-            items[count++] = p;
-            (uint256 ip, uint256 il,) = _header(p, end);
-            p = ip + il;
+        uint256 bad; // 0 ok, ERR_BAD_RLP or ERR_BAD_NODE
+        assembly ("memory-safe") {
+            let p := payload
+            for {} lt(p, end) {} {
+                if eq(count, 17) {
+                    bad := 4 // ERR_BAD_NODE
+                    break
+                }
+                mstore(add(items, mul(count, 32)), p)
+                count := add(count, 1)
+                let b := byte(0, mload(p))
+                let size := 33 // 0xa0: a 32-byte hash, the common case in a branch
+                if iszero(eq(b, 0xa0)) {
+                    switch lt(b, 0x80)
+                    case 1 { size := 1 }
+                    default {
+                        let lenOfLen := 0
+                        switch lt(b, 0xb8)
+                        case 1 {
+                            size := sub(b, 0x7f)
+                            // A single byte below 0x80 must be encoded as itself.
+                            if eq(b, 0x81) { if lt(byte(0, mload(add(p, 1))), 0x80) { bad := 3 } }
+                        }
+                        default {
+                            switch lt(b, 0xc0)
+                            case 1 { lenOfLen := sub(b, 0xb7) }
+                            default {
+                                switch lt(b, 0xf8)
+                                case 1 { size := sub(b, 0xbf) }
+                                default { lenOfLen := sub(b, 0xf7) }
+                            }
+                        }
+                        if lenOfLen {
+                            if gt(lenOfLen, 4) { bad := 3 }
+                            lenOfLen := and(lenOfLen, 7)
+                            let len := shr(sub(256, mul(8, lenOfLen)), mload(add(p, 1)))
+                            if or(lt(len, 56), iszero(byte(0, mload(add(p, 1))))) { bad := 3 }
+                            size := add(add(1, lenOfLen), len)
+                        }
+                    }
+                }
+                if bad { break }
+                p := add(p, size)
+            }
+            if and(iszero(bad), gt(p, end)) { bad := 3 } // the last item runs past the list
+            mstore(add(items, mul(count, 32)), end)
         }
-        items[count] = end;
+        if (bad != 0) revert InvalidProof(bad);
     }
 
     /// @dev Decodes the RLP header at `p` (bounded by `end`): payload pointer, payload length, list or string.
-    /// Rejects truncated items and non-canonical lengths so one byte string has one parse.
+    /// Rejects truncated items and non-canonical lengths so one byte string has one parse. Assembly: this runs for
+    /// every item of every node (17 per branch), so it is the verifier's hot path.
     function _header(uint256 p, uint256 end) private pure returns (uint256 payload, uint256 len, bool isList) {
-        if (p >= end) revert InvalidProof(ERR_BAD_RLP);
-        uint256 b;
+        bool bad;
         assembly ("memory-safe") {
-            b := byte(0, mload(p))
-        }
-        if (b < 0x80) return (p, 1, false);
-        if (b < 0xb8) {
-            len = b - 0x80;
-            payload = p + 1;
-            if (len == 1) {
-                uint256 c;
-                assembly ("memory-safe") {
-                    c := byte(0, mload(payload))
-                }
-                if (c < 0x80 || payload >= end) revert InvalidProof(ERR_BAD_RLP);
+            bad := iszero(lt(p, end))
+            let b := byte(0, mload(p))
+            switch lt(b, 0x80)
+            case 1 {
+                payload := p
+                len := 1
             }
-        } else if (b < 0xc0) {
-            (payload, len) = _longLength(p, b - 0xb7, end);
-        } else if (b < 0xf8) {
-            len = b - 0xc0;
-            payload = p + 1;
-            isList = true;
-        } else {
-            (payload, len) = _longLength(p, b - 0xf7, end);
-            isList = true;
+            default {
+                let short := 0
+                let lenOfLen := 0
+                switch lt(b, 0xc0)
+                case 1 {
+                    switch lt(b, 0xb8)
+                    case 1 { short := sub(b, 0x80) }
+                    default { lenOfLen := sub(b, 0xb7) }
+                }
+                default {
+                    isList := 1
+                    switch lt(b, 0xf8)
+                    case 1 { short := sub(b, 0xc0) }
+                    default { lenOfLen := sub(b, 0xf7) }
+                }
+                switch lenOfLen
+                case 0 {
+                    payload := add(p, 1)
+                    len := short
+                    // A single byte below 0x80 must be encoded as itself, not as 0x81 b.
+                    if and(iszero(isList), eq(len, 1)) { if lt(byte(0, mload(payload)), 0x80) { bad := 1 } }
+                }
+                default {
+                    // Proof nodes are small: more than 4 length bytes is malformed here (and keeps sums small).
+                    if gt(lenOfLen, 4) { bad := 1 }
+                    lenOfLen := and(lenOfLen, 7)
+                    len := shr(sub(256, mul(8, lenOfLen)), mload(add(p, 1)))
+                    // Canonical: at least 56 (else the short form) and no leading zero byte.
+                    if or(lt(len, 56), iszero(byte(0, mload(add(p, 1))))) { bad := 1 }
+                    payload := add(add(p, 1), lenOfLen)
+                }
+            }
+            if gt(add(payload, len), end) { bad := 1 }
         }
-        if (payload + len > end) revert InvalidProof(ERR_BAD_RLP);
-    }
-
-    function _longLength(uint256 p, uint256 lenOfLen, uint256 end) private pure returns (uint256 payload, uint256 len) {
-        // Proof nodes are small: a length of more than 4 bytes is malformed here (and guards the additions).
-        if (lenOfLen > 4 || p + 1 + lenOfLen > end) revert InvalidProof(ERR_BAD_RLP);
-        assembly ("memory-safe") {
-            len := shr(sub(256, mul(8, lenOfLen)), mload(add(p, 1)))
-        }
-        // Canonical: at least 56 (else the short form) and no leading zero byte.
-        if (len < 56 || len >> (8 * (lenOfLen - 1)) == 0) revert InvalidProof(ERR_BAD_RLP);
-        payload = p + 1 + lenOfLen;
+        if (bad) revert InvalidProof(ERR_BAD_RLP);
     }
 }

@@ -11,8 +11,8 @@ contract L1TrieVerifierProbe {
         (bool f, uint256 ptr, uint256 len) = L1MerkleTrieVerifier.verify(root, key, proof);
         found = f;
         value = new bytes(len);
-        for (uint256 i = 0; i < len; ++i) {
-            value[i] = bytes1(uint8(_byteAt(ptr + i)));
+        assembly ("memory-safe") {
+            mcopy(add(value, 32), ptr, len)
         }
     }
 
@@ -43,11 +43,5 @@ contract L1TrieVerifierProbe {
         uint256 before = gasleft();
         value = L1MerkleTrieVerifier.proveStorageSlot(stateRoot, account, slot, accountProof, storageProof);
         gasUsed = before - gasleft();
-    }
-
-    function _byteAt(uint256 p) private pure returns (uint256 b) {
-        assembly ("memory-safe") {
-            b := byte(0, mload(p))
-        }
     }
 }
