@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # eth_sendRawTransaction throughput of `lockstep node` and anvil on the same workload, in the same run
 # (docs/benchmarks.md, "JSON-RPC: eth_sendRawTransaction throughput"). Each (node, mode) pair gets a fresh node on a
-# free loopback port with 100 funded dev accounts and one block per second, then tools/bench/rpc-send.mjs pushes the
-# same pre-signed transfers through it. Needs a built CLI: dotnet build src/Lockstep.Cli -c Release.
-# Usage: tools/bench/rpc-side-by-side.sh [rpc-send.mjs options, e.g. --txs 20000 --concurrency 16]
+# free loopback port with SENDERS funded dev accounts and one block per second, then tools/bench/rpc-send.mjs pushes
+# the same pre-signed transfers through it. SENDERS (default 200) keeps each sender's queue (txs / senders) under the
+# pool's per-sender limit (64 in lockstep's TxPool) even if a whole run lands between two blocks.
+# Needs a built CLI: dotnet build src/Lockstep.Cli -c Release.
+# Usage: [SENDERS=200] [RUNS=1] tools/bench/rpc-side-by-side.sh [rpc-send.mjs options, e.g. --txs 10000 --concurrency 16]
 set -euo pipefail
+senders=${SENDERS:-200}
 cd "$(dirname "$0")/../.."
 anvil=tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
 dll=src/Lockstep.Cli/bin/Release/net10.0/lockstep.dll
@@ -22,11 +25,11 @@ trap cleanup EXIT
 start_node() {
   : > "$log"
   if [ "$1" = anvil ]; then
-    "$anvil" --host 127.0.0.1 --port 0 --hardfork cancun --accounts 100 --block-time 1 > "$log" 2>&1 &
+    "$anvil" --host 127.0.0.1 --port 0 --hardfork cancun --accounts "$senders" --block-time 1 > "$log" 2>&1 &
     pattern='Listening on 127\.0\.0\.1:([0-9]+)'; prefix='http://127.0.0.1:'
   else
     data=$(mktemp -d)
-    dotnet "$dll" node --port 0 --data-dir "$data" --accounts 100 --block-time 1 > "$log" 2>&1 &
+    dotnet "$dll" node --port 0 --data-dir "$data" --accounts "$senders" --block-time 1 > "$log" 2>&1 &
     pattern='RPC listening on (http://[^ ]+)'; prefix=''
   fi
   pid=$!
@@ -41,10 +44,13 @@ start_node() {
 }
 stop_node() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; [ -n "$data" ] && rm -rf "$data"; data=""; }
 
-for mode in single batch; do
-  for name in anvil lockstep; do
-    start_node "$name"
-    node tools/bench/rpc-send.mjs --url "$url" --name "$name" --mode "$mode" "$@" || echo "($name $mode: not every transaction was accepted and included)"
-    stop_node
+# RUNS rounds, interleaved (anvil, lockstep, anvil, ...), so a change in machine load hits both alike.
+for run in $(seq "${RUNS:-1}"); do
+  for mode in single batch; do
+    for name in anvil lockstep; do
+      start_node "$name"
+      node tools/bench/rpc-send.mjs --url "$url" --name "$name" --mode "$mode" --senders "$senders" "$@" || echo "($name $mode: not every transaction was accepted and included)"
+      stop_node
+    done
   done
 done
