@@ -73,6 +73,9 @@ public class AbiTests
         Assert.Equal(new UInt256(Keccak(Encode(("uint256", Big(901)), ("uint256", Big(1))))), MessageTreesLayout.InboxRootSlot(901));
         Assert.Equal(new UInt256(Keccak(Encode(("uint256", Big(77)), ("uint256", Big(2))))), MessageTreesLayout.IsMemberSlot(77));
         Assert.Equal(new UInt256(Keccak(Encode(("uint256", Big(3))))) + new UInt256(2), MessageTreesLayout.MemberListElementSlot(2));
+        // The worked examples in docs/protocol.md, computed with ethers (keccak256(AbiCoder.encode(...))).
+        Assert.Equal(Hash256.FromHex("0x61bba811c2a194af97d746788e1f3ce32e199e1c679cbf1757a491095de2d957").ToUInt256(), MessageTreesLayout.OutboxRootSlot(902));
+        Assert.Equal(Hash256.FromHex("0x5302750d0b62dc7d1967abb2a61caab0c18d812c3761ee292be690a8a7dc40ac").ToUInt256(), MessageTreesLayout.InboxRootSlot(901));
     }
 
     [Fact]
