@@ -21,19 +21,33 @@ public sealed class SuperblockStore
 
     /// <summary>Opens (or prepares) the chains of <paramref name="chainIds"/> in <paramref name="db"/>.</summary>
     public SuperblockStore(IKeyValueStore db, IReadOnlyList<ulong> chainIds)
+        : this(db, chainIds.Select(id => { PrefixedKeyValueStore table = ChainTable(db, id); return (id, table, new ChainStore(table)); }).ToList())
+    {
+    }
+
+    /// <summary>
+    /// Uses chain stores that already exist over <see cref="ChainTable"/> tables of <paramref name="db"/> (for example
+    /// the ones a node's <c>RollupChain</c> opened), so the heads they cache move when a superblock is committed.
+    /// </summary>
+    public SuperblockStore(IKeyValueStore db, IReadOnlyList<(ulong ChainId, PrefixedKeyValueStore Table, ChainStore Chain)> chains)
     {
         _db = db;
-        foreach (ulong id in chainIds)
+        foreach ((ulong id, PrefixedKeyValueStore table, ChainStore chain) in chains)
         {
-            var prefix = new byte[9];
-            prefix[0] = (byte)'R';
-            BinaryPrimitives.WriteUInt64BigEndian(prefix.AsSpan(1), id);
-            var table = new PrefixedKeyValueStore(db, prefix);
-            if (!_chains.TryAdd(id, (table, new ChainStore(table)))) throw new ArgumentException($"chain {id} appears twice", nameof(chainIds));
+            if (!_chains.TryAdd(id, (table, chain))) throw new ArgumentException($"chain {id} appears twice", nameof(chains));
             _order.Add(id);
         }
         byte[]? height = db.Get(HeightKey);
         Height = height is null ? null : BinaryPrimitives.ReadUInt64BigEndian(height);
+    }
+
+    /// <summary>The table of rollup <paramref name="chainId"/> in <paramref name="db"/>: prefix <c>'R' ++ chainId (8 bytes BE)</c>.</summary>
+    public static PrefixedKeyValueStore ChainTable(IKeyValueStore db, ulong chainId)
+    {
+        var prefix = new byte[9];
+        prefix[0] = (byte)'R';
+        BinaryPrimitives.WriteUInt64BigEndian(prefix.AsSpan(1), chainId);
+        return new PrefixedKeyValueStore(db, prefix);
     }
 
     /// <summary>The height of the last committed superblock, null before any.</summary>
