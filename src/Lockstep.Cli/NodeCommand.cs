@@ -125,7 +125,7 @@ public static class NodeCommand
             MaxLogBlockRange = s.LogsRange,
         };
         var dispatcher = new RpcDispatcher(options);
-        var eth = new EthModule(chain, options, [.. accounts.Select(a => a.Address)]);
+        var eth = new EthModule(chain, options, [.. accounts.Select(a => a.Address)]) { Signers = accounts };
         eth.Register(dispatcher);
         if (s.Admin) new AdminModule(producer).Register(dispatcher);
         var server = new RpcServer(dispatcher);

@@ -59,6 +59,7 @@ public sealed partial class EthModule : IDisposable
         dispatcher.Register("eth_call", Call);
         dispatcher.Register("eth_estimateGas", EstimateGas);
         dispatcher.Register("eth_sendRawTransaction", SendRawTransaction);
+        dispatcher.Register("eth_sendTransaction", SendTransaction);
         dispatcher.Register("eth_getTransactionByHash", GetTransactionByHash);
         dispatcher.Register("eth_getTransactionReceipt", GetTransactionReceipt);
         dispatcher.Register("eth_getBlockReceipts", GetBlockReceipts);

@@ -101,7 +101,7 @@ public sealed class TestNode : IAsyncDisposable
             MaxSubscriptionsPerConnection = options.MaxSubscriptionsPerConnection,
         };
         var dispatcher = new RpcDispatcher(options);
-        var eth = new EthModule(chain, options, [.. Accounts.Select(a => a.Address)]);
+        var eth = new EthModule(chain, options, [.. Accounts.Select(a => a.Address)]) { Signers = [Accounts[0]] };
         eth.Register(dispatcher);
         new AdminModule(producer).Register(dispatcher);
         var server = new RpcServer(dispatcher);

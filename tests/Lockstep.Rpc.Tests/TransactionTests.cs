@@ -67,6 +67,24 @@ public sealed class TransactionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendTransaction_signs_for_an_unlocked_dev_account_only()
+    {
+        string from = TestNode.Accounts[0].Address.ToString();
+        string hash = (await _node.Client.Call("eth_sendTransaction", new { from, to = Recipient.ToString(), value = "0x2a" })).GetString()!;
+        JsonElement receipt = await _node.WaitForReceipt(hash);
+        Assert.Equal("0x1", receipt.Str("status"));
+        Assert.Equal(from, receipt.Str("from"));
+        Assert.Equal(21000UL, receipt.GetProperty("gasUsed").U64());
+        JsonElement tx = await _node.Client.Call("eth_getTransactionByHash", hash);
+        Assert.Equal("0x2", tx.Str("type"));
+        Assert.Equal(21000UL, tx.GetProperty("gas").U64());
+        // Account 1 is funded but its key is not unlocked in this node.
+        RpcError e = await _node.Client.Fails("eth_sendTransaction", new { from = TestNode.Accounts[1].Address.ToString(), to = Recipient.ToString(), value = "0x1" });
+        Assert.Equal(-32000, e.Code);
+        Assert.Contains("unknown account", e.RpcMessage);
+    }
+
+    [Fact]
     public async Task Pending_nonce_counts_pooled_transactions()
     {
         await using TestNode manual = await TestNode.Start(Node.ProductionMode.Manual);
