@@ -166,3 +166,57 @@ public class AnvilOracleTests
         Assert.Equal(Address.Zero, Address.FromUInt256(new UInt256(anvil.Call(registry, SequencerRegistry.CurrentLeader()))));
     }
 }
+
+/// <summary>
+/// L1MerkleTrieVerifier against proofs produced by another implementation: anvil's eth_getProof (EIP-1186) for the
+/// ERC20 balances of L1LockstepToken (OpenZeppelin 5: <c>_balances</c> is the mapping at slot 0).
+/// </summary>
+public class AnvilProofTests
+{
+    private static List<byte[]> Nodes(JsonElement array) => array.EnumerateArray().Select(n => Hex.Decode(n.GetString()!)).ToList();
+
+    [Fact]
+    public void Proofs_from_anvil_verify_for_present_and_absent_slots_and_accounts()
+    {
+        using var anvil = new Anvil("cancun");
+        Address holder = Anvil.Accounts[0];
+        JsonElement deployed = anvil.Send(holder, null, [.. ContractArtifact.Load("L1LockstepToken").Bytecode, .. AbiValue.Encode(AbiValue.Uint(new UInt256(1_000_000)))]);
+        Address token = Anvil.ContractAddress(deployed);
+        for (int i = 1; i <= 20; i++) // more holders: a storage trie with branches
+        {
+            Address to = Address.FromUInt256(new UInt256(0x1000UL + (ulong)i));
+            Assert.True(Anvil.Succeeded(anvil.Send(holder, token, AbiValue.EncodeCall("transfer(address,uint256)", AbiValue.Address(to), AbiValue.Uint(new UInt256((ulong)i * 7))))));
+        }
+        Hash256 stateRoot = Hash256.FromHex(anvil.Rpc("eth_getBlockByNumber", "latest", false).GetProperty("stateRoot").GetString()!);
+
+        var chain = new ContractHarness();
+        Address caller = Address.FromHex("0x0000000000000000000000000000000000000123");
+        Address probe = chain.Deploy(caller, ContractArtifact.Load("L1TrieVerifierProbe"));
+
+        UInt256 ProveOnOurEvm(Address account, Hash256 slot)
+        {
+            JsonElement proof = anvil.Rpc("eth_getProof", account.ToString(), new[] { Hex.Encode(slot.ToArray()) }, "latest");
+            List<byte[]> accountProof = Nodes(proof.GetProperty("accountProof"));
+            List<byte[]> storageProof = Nodes(proof.GetProperty("storageProof")[0].GetProperty("proof"));
+            TransactionResult r = chain.Call(caller, probe, AbiValue.EncodeCall("proveStorageSlot(bytes32,address,bytes32,bytes[],bytes[])",
+                AbiValue.Bytes32(stateRoot), AbiValue.Address(account), AbiValue.Bytes32(slot), AbiValue.BytesArray(accountProof), AbiValue.BytesArray(storageProof)));
+            L1Fixture.Ok(r);
+            UInt256 proven = new(r.Output.AsSpan(0, 32));
+            Assert.Equal(UInt256.Parse(proof.GetProperty("storageProof")[0].GetProperty("value").GetString()!), proven);
+            return proven;
+        }
+
+        for (int i = 1; i <= 20; i += 3)
+        {
+            Address to = Address.FromUInt256(new UInt256(0x1000UL + (ulong)i));
+            Assert.Equal(new UInt256((ulong)i * 7), ProveOnOurEvm(token, StorageSlots.Mapping(to.ToUInt256(), UInt256.Zero)));
+        }
+        ulong sent = 0;
+        for (ulong i = 1; i <= 20; i++) sent += i * 7;
+        Assert.Equal(new UInt256(1_000_000 - sent), ProveOnOurEvm(token, StorageSlots.Mapping(holder.ToUInt256(), UInt256.Zero)));
+        Assert.Equal(new UInt256(1_000_000), ProveOnOurEvm(token, Hash256.FromUInt256(new UInt256(2)))); // _totalSupply
+        Assert.Equal(UInt256.Zero, ProveOnOurEvm(token, StorageSlots.Mapping(new UInt256(0xdead), UInt256.Zero))); // absent slot
+        Assert.Equal(UInt256.Zero, ProveOnOurEvm(Address.FromHex("0x00000000000000000000000000000000000f00d5"), Hash256.Zero)); // absent account
+        Assert.Equal(UInt256.Zero, ProveOnOurEvm(holder, Hash256.Zero)); // an EOA: empty storage trie
+    }
+}

@@ -139,6 +139,41 @@ public class TrieVerifierTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Random_corruptions_of_a_valid_proof_never_prove_another_answer()
+    {
+        var (trie, key) = RandomTrie(800);
+        Hash256 root = trie.RootHash;
+        byte[] expected = trie.Get(key)!;
+        List<byte[]> proof = trie.GetProof(key);
+        var random = new Random(77);
+        int reverted = 0;
+        for (int round = 0; round < 120; round++)
+        {
+            var corrupt = proof.Select(n => (byte[])n.Clone()).ToList();
+            int node = random.Next(corrupt.Count);
+            switch (round % 5)
+            {
+                case 0: corrupt[node][random.Next(corrupt[node].Length)] ^= (byte)(1 << random.Next(8)); break;
+                case 1: corrupt[node] = corrupt[node][..random.Next(corrupt[node].Length)]; break;
+                case 2: corrupt.RemoveAt(node); break;
+                case 3: corrupt.Insert(node, corrupt[random.Next(corrupt.Count)]); break;
+                default:
+                    int other = random.Next(corrupt.Count);
+                    (corrupt[node], corrupt[other]) = (corrupt[other], corrupt[node]);
+                    if (node == other) corrupt[node] = [.. corrupt[node], 0];
+                    break;
+            }
+            TransactionResult r = RawGet(root, key, corrupt);
+            if (!r.Success) { reverted++; continue; }
+            // Anything that does not revert must still be the one true answer.
+            var reader = new AbiReader(r.Output);
+            Assert.True(reader.Bool(0));
+            Assert.Equal(expected, reader.Bytes(reader.Tail(0, 32)));
+        }
+        Assert.Equal(120, reverted); // every corruption above changes a hashed node or the path, so all revert
+    }
+
+    [Fact]
     public void Malformed_nodes_revert_with_their_reason()
     {
         byte[] key = new byte[32];
