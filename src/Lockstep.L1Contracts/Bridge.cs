@@ -50,6 +50,27 @@ public static class Bridge
     public static Hash256 DepositHash(DepositQueuedEvent d) => Keccak256.Compute(AbiValue.Encode(AbiValue.Uint(d.ChainId), AbiValue.Uint(d.DepositIndex),
         AbiValue.Address(d.From), AbiValue.Address(d.To), AbiValue.Address(d.Token), AbiValue.Uint(d.Amount), AbiValue.Bytes32(Keccak256.Compute(d.Data))));
 
+    /// <summary>
+    /// The deposits a superbatch executes: queue entries [<paramref name="previousCount"/>, <paramref name="count"/>) of
+    /// <paramref name="queue"/> (every DepositQueued event so far, in index order), checked against the queue hash the
+    /// superbatch committed to. Throws <see cref="InvalidDataException"/> when events are missing, out of order or do not
+    /// hash to <paramref name="committedQueueHash"/>, so a verifier never derives from an incomplete view of L1.
+    /// </summary>
+    public static List<DepositQueuedEvent> ConsumedBy(IReadOnlyList<DepositQueuedEvent> queue, ulong previousCount, ulong count, Hash256 committedQueueHash)
+    {
+        if (count < previousCount || count > (ulong)queue.Count) throw new InvalidDataException($"deposit range [{previousCount}, {count}) outside the {queue.Count} known deposits");
+        Hash256 hash = Hash256.Zero;
+        var consumed = new List<DepositQueuedEvent>((int)(count - previousCount));
+        for (int i = 0; i < (int)count; i++)
+        {
+            if (queue[i].DepositIndex != (ulong)i) throw new InvalidDataException($"deposit {i} missing (found index {queue[i].DepositIndex})");
+            hash = NextQueueHash(hash, queue[i]);
+            if ((ulong)i >= previousCount) consumed.Add(queue[i]);
+        }
+        if (hash != committedQueueHash) throw new InvalidDataException($"deposit queue hash {hash} differs from the committed {committedQueueHash}");
+        return consumed;
+    }
+
     /// <summary>The queue hash after appending <paramref name="deposit"/> to a queue whose hash is <paramref name="previous"/>
     /// (zero for the empty queue): keccak256(abi.encode(previous, depositHash)).</summary>
     public static Hash256 NextQueueHash(Hash256 previous, DepositQueuedEvent deposit) =>

@@ -189,9 +189,23 @@ public static class SharedInbox
     /// <summary><c>finalizedStateRoot(index, chainId)</c>: reverts unless finalized.</summary>
     public static byte[] FinalizedStateRoot(ulong index, ulong chainId) => AbiValue.EncodeCall("finalizedStateRoot(uint256,uint256)", AbiValue.Uint(index), AbiValue.Uint(chainId));
 
+    /// <summary><c>superbatch(index)</c> returns (hash, submitter, submittedAt, depositCount); see <see cref="DecodeSuperbatch"/>.</summary>
+    public static byte[] Superbatch(ulong index) => AbiValue.EncodeCall("superbatch(uint256)", AbiValue.Uint(index));
+
+    /// <summary>Decodes the return data of <see cref="Superbatch"/>.</summary>
+    public static SuperbatchRecord DecodeSuperbatch(ReadOnlyMemory<byte> output)
+    {
+        var r = new AbiReader(output);
+        return new SuperbatchRecord(r.Hash(0), r.Address(32), r.UInt64(64), r.UInt64(96));
+    }
+
     /// <summary><c>lastBlockOf(index, chainId)</c> returns uint64.</summary>
     public static byte[] LastBlockOf(ulong index, ulong chainId) => AbiValue.EncodeCall("lastBlockOf(uint256,uint256)", AbiValue.Uint(index), AbiValue.Uint(chainId));
 }
+
+/// <summary>A live superbatch as the inbox stores it: its hash, who posted it, when (L1 timestamp) and the deposits
+/// consumed through it.</summary>
+public sealed record SuperbatchRecord(Hash256 Hash, Address Submitter, ulong SubmittedAt, ulong DepositCount);
 
 /// <summary><c>SuperbatchSubmitted</c>: everything a verifier needs besides the batch bytes (in the transaction's input).</summary>
 public sealed record SuperbatchSubmittedEvent(ulong Index, Hash256 SuperbatchHash, Address Submitter, Hash256 ParentHash, ulong DepositCount,

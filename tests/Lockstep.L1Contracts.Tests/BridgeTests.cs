@@ -57,6 +57,13 @@ public class BridgeTests
         Assert.Equal(2UL, e!.DepositCount);
         Assert.Equal(Bridge.NextQueueHash(Bridge.NextQueueHash(Hash256.Zero, deposits[0]), deposits[1]), e.DepositQueueHash);
 
+        // A verifier derives the consumed deposits from the events and the committed hash.
+        Assert.Equal(deposits.Take(2), Bridge.ConsumedBy(deposits, 0, 2, e.DepositQueueHash));
+        Assert.Throws<InvalidDataException>(() => Bridge.ConsumedBy(deposits, 0, 1, e.DepositQueueHash));
+        Assert.Throws<InvalidDataException>(() => Bridge.ConsumedBy([deposits[0], deposits[0], deposits[2]], 0, 2, e.DepositQueueHash));
+        SuperbatchRecord record = SharedInbox.DecodeSuperbatch(l1.Call(l1.Inbox, SharedInbox.Superbatch(0)).Output);
+        Assert.Equal(new SuperbatchRecord(e.SuperbatchHash, L1Fixture.SequencerA, l1.Chain.Timestamp - l1.Chain.BlockTime, 2), record);
+
         L1Fixture.Reverts(l1.Submit(L1Fixture.SequencerA, l1.NextSuperbatch(set.Roots, depositCount: 1)), "BadDepositCount(uint256,uint256,uint256)");
         L1Fixture.Ok(l1.Submit(L1Fixture.SequencerA, l1.NextSuperbatch(set.Roots, depositCount: 2))); // none new: allowed
         L1Fixture.Ok(l1.Submit(L1Fixture.SequencerA, l1.NextSuperbatch(set.Roots, depositCount: 3)));
