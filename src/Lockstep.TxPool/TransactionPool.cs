@@ -327,6 +327,12 @@ public sealed class TransactionPool
         if (tx.Type == TxType.Legacy && tx.ChainId is null && !_options.AllowUnprotectedTransactions)
             return Refuse(hash, TxPoolError.NotReplayProtected, "only replay-protected (EIP-155) transactions allowed over RPC");
 
+        // A resubmission (wallets and load generators retry) is answered before paying for signature recovery.
+        lock (_lock)
+        {
+            if (_byHash.ContainsKey(hash)) return Refuse(hash, TxPoolError.AlreadyKnown, "already known");
+        }
+
         // Signature recovery, the expensive part, runs outside the lock.
         TransactionError staticError = TransactionValidator.Validate(tx, _options.ChainId, out Address sender, out ulong intrinsicGas);
         if (staticError != TransactionError.None) return RefuseStatic(tx, hash, staticError, intrinsicGas);
