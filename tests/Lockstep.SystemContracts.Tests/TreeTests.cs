@@ -1,0 +1,52 @@
+using Lockstep.Execution;
+using Lockstep.Primitives;
+using static Lockstep.SystemContracts.Tests.RollupSet;
+
+namespace Lockstep.SystemContracts.Tests;
+
+/// <summary>MessageTreeLib over enough appends to use branch levels 0-6, root and branch slots checked each time.</summary>
+public class TreeTests
+{
+    [Fact]
+    public void Every_append_gives_the_reference_root_and_stores_the_frontier()
+    {
+        var set = new RollupSet(2);
+        ulong a = set.Ids[0], b = set.Ids[1];
+        var leaves = new List<Hash256>();
+        var messages = new List<CrossRollupMessage>();
+        for (int i = 0; i < 70; i++)
+        {
+            TransactionResult r = set.Send(a, Alice, SystemAddresses.Messenger, SystemCalldata.Trigger(b, Bob, [(byte)i], new UInt256(21_000)));
+            Assert.True(r.Success);
+            CrossRollupMessage m = Assert.Single(CrossRollupMessage.DecodeAll(r.Logs, a));
+            Assert.Equal((ulong)i, m.Nonce);
+            leaves.Add(m.MessageHash);
+            messages.Add(m);
+            Assert.Equal(ReferenceTree.Root(leaves), MessageTreesLayout.ReadOutboxRoot(set[a].State, b));
+        }
+        // branch[h] holds the root of the last complete left subtree of height h (the eth2 deposit contract's
+        // frontier): for 70 leaves (binary 1000110) levels 1, 2 and 6 hold leaves 68-69, 64-67 and 0-63.
+        UInt256 branch0 = MessageTreesLayout.OutboxRootSlot(b) + new UInt256(2);
+        Assert.Equal(SubtreeRoot(leaves, 68, 1), Hash256.FromUInt256(set[a].State.GetStorage(SystemAddresses.MessageTrees, branch0 + new UInt256(1))));
+        Assert.Equal(SubtreeRoot(leaves, 64, 2), Hash256.FromUInt256(set[a].State.GetStorage(SystemAddresses.MessageTrees, branch0 + new UInt256(2))));
+        Assert.Equal(SubtreeRoot(leaves, 0, 6), Hash256.FromUInt256(set[a].State.GetStorage(SystemAddresses.MessageTrees, branch0 + new UInt256(6))));
+
+        // Delivering all 70 in order (to an account: the call succeeds with no code) gives the same inbox root.
+        Assert.False(set.InvariantHolds(a, b));
+        set.DeliverAll(messages);
+        Assert.True(set.InvariantHolds(a, b));
+        Assert.Equal(ReferenceTree.Root(leaves), MessageTreesLayout.ReadInboxRoot(set[b].State, a));
+    }
+
+    private static Hash256 SubtreeRoot(List<Hash256> leaves, int start, int height)
+    {
+        var level = leaves.GetRange(start, 1 << height).Select(l => l.ToArray()).ToList();
+        while (level.Count > 1)
+        {
+            var next = new List<byte[]>();
+            for (int i = 0; i < level.Count; i += 2) next.Add(Oracle.Keccak([.. level[i], .. level[i + 1]]));
+            level = next;
+        }
+        return new Hash256(level[0]);
+    }
+}
