@@ -389,9 +389,21 @@ public sealed class TransactionPool
                 $"replacement transaction underpriced: need max fee per gas >= {needFeeCap} and max priority fee per gas >= {needTip}");
         }
 
+        // At the sender limit a lower nonce still gets in by pushing out the sender's own queued tail, which is worth
+        // less to the sender (it cannot execute before the lower one); a higher nonce is refused below.
+        bool senderFull = existing is null && q.Txs.Count >= _options.MaxPerSender;
+        PooledTransaction? evictOwn = null;
+        if (senderFull)
+        {
+            PooledTransaction tail = q.Txs.Values[q.Txs.Count - 1];
+            if (nonce < tail.Nonce) evictOwn = tail;
+        }
+
         // The balance must cover this transaction and every other pooled one of the sender, so that all of them
-        // can execute in nonce order (the replaced one no longer counts).
-        UInt256 others = existing is null ? q.TotalCost : q.TotalCost - existing.MaxCost;
+        // can execute in nonce order (a replaced or evicted one no longer counts).
+        UInt256 others = q.TotalCost;
+        if (existing is not null) others -= existing.MaxCost;
+        if (evictOwn is not null) others -= evictOwn.MaxCost;
         UInt256 needed = UInt256.AddOverflow(others, maxCost, out bool overflow);
         if (overflow || needed > q.Balance)
         {
@@ -400,19 +412,14 @@ public sealed class TransactionPool
                 $"insufficient funds for gas * price + value: balance {q.Balance}, tx cost {maxCost}, other pooled transactions {others}, overshot {overshot}");
         }
 
-        PooledTransaction? evictOwn = null;
         PooledTransaction? evictOther = null;
         SenderQueue? victimQueue = null;
         if (existing is null)
         {
-            if (q.Txs.Count >= _options.MaxPerSender)
+            if (senderFull)
             {
-                // At the sender limit a lower nonce still gets in by pushing out the sender's own queued tail, which
-                // is worth less to the sender (it cannot execute before the lower one).
-                PooledTransaction tail = q.Txs.Values[q.Txs.Count - 1];
-                if (nonce > tail.Nonce)
+                if (evictOwn is null)
                     return Refuse(hash, TxPoolError.SenderLimit, $"account limit exceeded: {q.Txs.Count} transactions of this sender pooled, limit {_options.MaxPerSender}");
-                evictOwn = tail;
             }
             else if (_byHash.Count >= _options.MaxTotal)
             {

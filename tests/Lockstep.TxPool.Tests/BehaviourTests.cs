@@ -126,6 +126,23 @@ public sealed class BehaviourTests
     }
 
     [Fact]
+    public void SenderLimitEvictionFreesTheTailsCostForTheBalanceCheck()
+    {
+        // Balance covers exactly three transfers at 2 gwei; at the limit of three, nonce 1 replaces tail nonce 5.
+        var state = new MapState();
+        state.Set(AddressOf(Key(0)), 0, (UInt256)21000UL * (Gwei * 2) * 3);
+        var pool = Pool(state, new TxPoolOptions { ChainId = ChainId, MaxPerSender = 3 });
+        pool.Add(Dyn(Key(0), 0, Gwei, Gwei * 2));
+        pool.Add(Dyn(Key(0), 2, Gwei, Gwei * 2));
+        TxPoolResult tail = pool.Add(Dyn(Key(0), 5, Gwei, Gwei * 2));
+        Assert.Equal(TxPoolError.InsufficientFunds, pool.Add(Dyn(Key(1), 0, Gwei, Gwei * 2)).Error); // unfunded sender
+        TxPoolResult one = pool.Add(Dyn(Key(0), 1, Gwei, Gwei * 2));
+        Assert.True(one.Accepted, one.Message);
+        Assert.False(pool.Contains(tail.Hash));
+        Assert.Equal(3, pool.PendingCount);
+    }
+
+    [Fact]
     public void FullPoolEvictsCheapestQueuedTailFirst()
     {
         var pool = Pool(Funded(4), new TxPoolOptions { ChainId = ChainId, MaxTotal = 4 });
