@@ -64,7 +64,14 @@ internal sealed class Anvil : IDisposable
         var tx = new Dictionary<string, string> { ["from"] = from.ToString(), ["data"] = Hex.Encode(data), ["gas"] = "0x1c9c380", ["value"] = "0x" + Convert.ToHexString(value.ToBigEndianTrimmed()).TrimStart('0').PadLeft(1, '0') };
         if (to is Address t) tx["to"] = t.ToString();
         string hash = Rpc("eth_sendTransaction", tx).GetString()!;
-        return Rpc("eth_getTransactionReceipt", hash);
+        // anvil automines, but the receipt can lag the send by a moment.
+        for (int attempt = 0; ; attempt++)
+        {
+            JsonElement receipt = Rpc("eth_getTransactionReceipt", hash);
+            if (receipt.ValueKind == JsonValueKind.Object) return receipt;
+            if (attempt == 100) throw new InvalidOperationException($"no receipt for {hash}");
+            Thread.Sleep(50);
+        }
     }
 
     public static bool Succeeded(JsonElement receipt) => receipt.GetProperty("status").GetString() == "0x1";

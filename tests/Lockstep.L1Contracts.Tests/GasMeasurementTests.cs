@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lockstep.Execution;
 using Lockstep.Primitives;
 using Xunit.Abstractions;
@@ -71,6 +72,47 @@ public class GasMeasurementTests(ITestOutputHelper output)
             L1Fixture.Ok(r);
             output.WriteLine($"challenge, {filler} accounts per rollup: {r.GasUsed} gas ({calldata.Length} calldata bytes, {CalldataGas(calldata)} calldata gas), slash included");
             Assert.InRange((ulong)r.GasUsed, 50_000UL, 1_000_000UL);
+        }
+    }
+
+    [Fact]
+    public void Submit_gas_on_a_prague_l1_pays_the_calldata_floor()
+    {
+        // EIP-7623 (Prague): gas used = max(standard, 21000 + 10 * tokens), tokens = zero bytes + 4 * non-zero bytes.
+        foreach (string fork in new[] { "cancun", "prague" })
+        {
+            using var anvil = new Anvil(fork);
+            Address deployer = Anvil.Accounts[0], sequencer = Anvil.Accounts[1];
+            ulong[] ids = [101, 102];
+            Address Deploy(string name, byte[] args) => Anvil.ContractAddress(anvil.Send(deployer, null, [.. Testing.ContractArtifact.Load(name).Bytecode, .. args]));
+            Address registry = Deploy("L1SequencerRegistry", SequencerRegistry.EncodeConstructorArgs(L1Fixture.MinBond, 3600, 1000, 5000));
+            Address inbox = Deploy("L1SharedInbox", new SharedInboxConfig(registry, ids, 3600).EncodeConstructorArgs());
+            Assert.True(Anvil.Succeeded(anvil.Send(deployer, registry, SequencerRegistry.SetInbox(inbox))));
+            Assert.True(Anvil.Succeeded(anvil.Send(sequencer, registry, SequencerRegistry.Bond(), L1Fixture.MinBond)));
+            var set = new RollupSet(ids, seed: 1);
+            Hash256 parent = Hash256.Zero;
+            for (ulong index = 0; index < 2; index++)
+            {
+                var batches = new List<RollupBatch>();
+                for (int i = 0; i < 2; i++)
+                {
+                    byte[] data = new byte[10_000];
+                    new Random((int)index * 2 + i).NextBytes(data);
+                    batches.Add(new RollupBatch(index * 10 + 1, index * 10 + 10, set.Roots[i], data));
+                }
+                var s = new SuperbatchSubmission(index, parent, 0, batches);
+                byte[] calldata = s.EncodeCalldata();
+                JsonElement receipt = anvil.Send(sequencer, inbox, calldata);
+                Assert.True(Anvil.Succeeded(receipt));
+                parent = s.ComputeHash(ids, Hash256.Zero);
+                if (index == 0) continue;
+                ulong zero = (ulong)calldata.Count(b => b == 0), nonZero = (ulong)calldata.Length - zero;
+                ulong floor = 21_000 + 10 * (zero + 4 * nonZero);
+                ulong used = Anvil.GasUsed(receipt);
+                output.WriteLine($"{fork}: submit of 2 rollups x 10000 bytes: {used} gas (EIP-7623 floor {floor})");
+                if (fork == "prague") Assert.Equal(Math.Max(floor, used), used);
+                else Assert.True(used < floor);
+            }
         }
     }
 }
