@@ -2,7 +2,8 @@ namespace Lockstep.ClientTests;
 
 /// <summary>
 /// The scripts of <see cref="ClientScriptTests"/> against `lockstep node` (a fresh data dir per test), each followed
-/// by chain-check.mjs on the chain it left behind.
+/// by chain-check.mjs on the chain it left behind and replay-check.mjs, which replays every block on anvil (revm) and
+/// requires the same state, receipts and transactions roots: an independent recomputation of the whole chain.
 /// </summary>
 public sealed class LockstepScriptTests : IDisposable
 {
@@ -17,6 +18,7 @@ public sealed class LockstepScriptTests : IDisposable
         using var node = NodeProcess.StartLockstep(_dataDir);
         ScriptRunner.AssertPasses(node, script, node.Url, node.WsUrl);
         ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url);
+        ScriptRunner.AssertPasses(node, "replay-check.mjs", node.Url);
     }
 
     /// <summary>`--block-time 0.5`: receipts and heads arrive on the producer's interval, not with the send.</summary>
@@ -28,6 +30,7 @@ public sealed class LockstepScriptTests : IDisposable
         using var node = NodeProcess.StartLockstep(_dataDir, "--block-time", "0.5");
         ScriptRunner.AssertPasses(node, script, node.Url, node.WsUrl);
         ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url);
+        ScriptRunner.AssertPasses(node, "replay-check.mjs", node.Url);
     }
 
     /// <summary>Pending visibility and replacement by fee, with 2 s blocks so transactions stay pending.</summary>

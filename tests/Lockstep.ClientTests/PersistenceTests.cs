@@ -151,14 +151,18 @@ public sealed class PersistenceTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>Runs tests/js/chain-check.mjs with the acknowledged list: whole blocks, links, receipts, proofs.</summary>
+    /// <summary>
+    /// Runs tests/js/chain-check.mjs with the acknowledged list (whole blocks, links, receipts, proofs) and
+    /// tests/js/replay-check.mjs (state, receipts and transactions roots of every block recomputed by anvil).
+    /// </summary>
     private string RunChainCheck(NodeProcess node, List<Acknowledged> acks)
     {
         string file = Path.Combine(Path.GetTempPath(), "lockstep-acks-" + Guid.NewGuid().ToString("N") + ".json");
         File.WriteAllText(file, JsonSerializer.Serialize(acks.Select(a => new { hash = a.Hash, blockHash = a.BlockHash, blockNumber = a.BlockNumber })));
         try
         {
-            return ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url, file);
+            // Then the independent recomputation: every block replayed on anvil (revm) must give the same roots.
+            return ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url, file) + ScriptRunner.AssertPasses(node, "replay-check.mjs", node.Url);
         }
         finally
         {

@@ -29,6 +29,9 @@ export function artifact(name) {
   return JSON.parse(readFileSync(path.join(repoRoot, 'contracts', 'artifacts', name + '.json'), 'utf8'));
 }
 
+/** Path of the anvil binary shipped by @foundry-rs/anvil-linux-amd64. */
+export const anvilBin = path.join(repoRoot, 'tools', 'node_modules', '@foundry-rs', 'anvil-linux-amd64', 'bin', 'anvil');
+
 /** Path of the cast binary shipped by @foundry-rs/cast-linux-amd64. */
 export const castBin = path.join(repoRoot, 'tools', 'node_modules', '@foundry-rs', 'cast-linux-amd64', 'bin', 'cast');
 
