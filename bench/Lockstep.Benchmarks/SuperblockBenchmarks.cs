@@ -1,0 +1,106 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Lockstep.Chain;
+using Lockstep.Primitives;
+using Lockstep.Sequencer;
+using Lockstep.State;
+using Lockstep.SystemContracts;
+using Lockstep.Transactions;
+
+namespace Lockstep.Benchmarks;
+
+/// <summary>
+/// Superblock build throughput: <c>dotnet run -c Release --project bench/Lockstep.Benchmarks -- --filter '*Superblock*'</c>.
+/// Each invocation builds one superblock over <see cref="Rollups"/> fresh rollups (system contracts predeployed) with
+/// <see cref="TxsPerRollup"/> user transactions per rollup, from 100 senders per rollup: plain ETH transfers, or
+/// cross-rollup pairs (<c>MintBurn.burnETH</c> on rollup i, the 0x7F <c>mint</c> delivery on rollup i+1, in the same
+/// superblock). Senders are given (the pool recovered them at admission, as in the ERC20 flow); the state roots of
+/// every block are included in the time (Seal).
+/// </summary>
+[Config(typeof(InProcessConfig))]
+public class SuperblockBenchmarks
+{
+    /// <summary>In process (no generated project to build on a busy machine), one superblock per invocation.</summary>
+    private sealed class InProcessConfig : ManualConfig
+    {
+        public InProcessConfig() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(7).WithInvocationCount(1).WithUnrollFactor(1));
+    }
+
+    private const int Senders = 100;
+    private static readonly UInt256 Ether = UInt256.Parse("1000000000000000000000");
+
+    /// <summary>Rollups in the set.</summary>
+    [Params(2, 4, 8)]
+    public int Rollups { get; set; }
+
+    /// <summary>"transfer" or "pair".</summary>
+    [Params("transfer", "pair")]
+    public string Workload { get; set; } = "transfer";
+
+    /// <summary>User transactions per rollup.</summary>
+    public int TxsPerRollup { get; set; } = 500;
+
+    private RollupInput[] _inputs = [];
+    private readonly SuperblockBuilder _builder = new() { MaxRecoveryParallelism = 1 };
+
+    [IterationSetup]
+    public void Setup() => _inputs = Prepare(Rollups, Workload == "pair", TxsPerRollup);
+
+    [Benchmark]
+    public Superblock Build()
+    {
+        Superblock sb = _builder.Build(_inputs, new SuperblockAttributes { Timestamp = 1_700_000_002 });
+        foreach (BundleReport r in sb.Bundles)
+            if (r.Outcome != BundleOutcome.Included) throw new InvalidOperationException($"{r.Outcome}: {r.Reason}");
+        return sb;
+    }
+
+    /// <summary>Fresh genesis states and candidate lists for one superblock.</summary>
+    public static RollupInput[] Prepare(int rollups, bool pairs, int txsPerRollup)
+    {
+        var chainIds = new ulong[rollups];
+        for (int i = 0; i < rollups; i++) chainIds[i] = 901 + (ulong)i;
+        var inputs = new RollupInput[rollups];
+        for (int i = 0; i < rollups; i++)
+        {
+            var alloc = new Dictionary<Address, GenesisAccount>();
+            var senders = new Address[Senders];
+            for (int s = 0; s < Senders; s++)
+            {
+                senders[s] = Address.FromNumber(0x5e000000u + (uint)s);
+                alloc[senders[s]] = new GenesisAccount(Ether, 0, [], new Dictionary<UInt256, UInt256>());
+            }
+            var genesis = Predeploys.Apply(new Genesis
+            {
+                ChainId = chainIds[i], London = true, Shanghai = true, Cancun = true, GasLimit = 300_000_000,
+                BaseFeePerGas = new UInt256(1_000_000_000), Timestamp = 1_700_000_000, Alloc = alloc,
+            }, chainIds);
+            var state = new WorldState();
+            BlockHeader parent = genesis.CreateBlock(state).Header;
+            var txs = new Transaction[txsPerRollup];
+            var txSenders = new Address[txsPerRollup];
+            ulong destination = chainIds[(i + 1) % rollups];
+            for (int k = 0; k < txsPerRollup; k++)
+            {
+                int s = k % Senders;
+                // Each transfer/pair pays a fresh recipient, so every one writes a new account (as in the ERC20 flow).
+                Address recipient = Address.FromNumber(0x7e000000u + (uint)(i * txsPerRollup + k));
+                txSenders[k] = senders[s];
+                txs[k] = new Transaction
+                {
+                    Type = TxType.DynamicFee, ChainId = new UInt256(chainIds[i]), Nonce = (ulong)(k / Senders),
+                    MaxPriorityFeePerGas = UInt256.One, MaxFeePerGas = new UInt256(10_000_000_000),
+                    GasLimit = pairs ? 200_000UL : 21_000UL,
+                    To = pairs ? SystemAddresses.MintBurn : recipient,
+                    Value = new UInt256(1000),
+                    Data = pairs ? SystemCalldata.BurnEth(destination, recipient) : [],
+                };
+            }
+            inputs[i] = new RollupInput { ChainId = chainIds[i], Parent = parent, State = state, Transactions = txs, Senders = txSenders };
+        }
+        return inputs;
+    }
+}
