@@ -107,7 +107,10 @@ public sealed class PersistenceTests(ITestOutputHelper output) : IDisposable
             {
                 var w = new TransferSender(node.Url, account, Recipients, random, chainId);
                 workers.Add(w);
-                tasks.Add(Task.Run(() => w.RunAsync(int.MaxValue, cts.Token)));
+                // Half the senders fire bursts of 30 nonces before waiting, so blocks carry dozens of transactions
+                // and a kill can land inside a big block's execution or commit.
+                int burst = account % 2 == 0 ? 30 : 1;
+                tasks.Add(Task.Run(() => w.RunAsync(int.MaxValue, cts.Token, burst)));
             }
             // Kill at a random moment once blocks are being produced (the first receipt of the round), not during
             // start-up, where there is nothing to lose.

@@ -25,8 +25,11 @@ internal sealed class TransferSender(string url, int account, string[] recipient
     /// <summary>Why the loop stopped (null while running or when cancelled normally).</summary>
     public string? StopReason { get; private set; }
 
-    /// <summary>Sends <paramref name="count"/> transfers (or until cancelled / the node dies), each waited for.</summary>
-    public async Task RunAsync(int count, CancellationToken cancel)
+    /// <summary>
+    /// Sends transfers in bursts of <paramref name="burst"/> consecutive nonces (all sent, then every receipt waited
+    /// for; 1 = one at a time) until <paramref name="count"/> are done, the test cancels, or the node dies.
+    /// </summary>
+    public async Task RunAsync(int count, CancellationToken cancel, int burst = 1)
     {
         using var rpc = new RpcClient(url);
         try
@@ -34,25 +37,34 @@ internal sealed class TransferSender(string url, int account, string[] recipient
             string from = DevAccounts.Address(account);
             // "pending" so a transaction left in the pool is not sent twice with the same nonce.
             BigInteger nonce = RpcClient.Quantity(await rpc.CallAsync("eth_getTransactionCount", from, "pending"));
-            for (int i = 0; i < count && !cancel.IsCancellationRequested; i++)
+            var hashes = new List<string>(burst);
+            for (int done = 0; done < count && !cancel.IsCancellationRequested; done += burst)
             {
-                string to;
-                BigInteger value;
-                lock (random)
+                hashes.Clear();
+                for (int j = 0; j < burst; j++)
                 {
-                    to = recipients[random.Next(recipients.Length)];
-                    value = 1_000_000_000 + random.Next(1_000_000);
+                    string to;
+                    BigInteger value;
+                    lock (random)
+                    {
+                        to = recipients[random.Next(recipients.Length)];
+                        value = 1_000_000_000 + random.Next(1_000_000);
+                    }
+                    (string raw, string hash) = DevAccounts.SignTransfer(account, to, value, nonce + j, chainId, GasPrice);
+                    JsonElement sent = await rpc.CallAsync("eth_sendRawTransaction", raw);
+                    if (!string.Equals(sent.GetString(), hash, StringComparison.OrdinalIgnoreCase))
+                        throw new InvalidOperationException($"eth_sendRawTransaction returned {sent.GetString()}, keccak256(raw) is {hash}");
+                    hashes.Add(hash);
+                    Unacknowledged++;
                 }
-                (string raw, string hash) = DevAccounts.SignTransfer(account, to, value, nonce, chainId, GasPrice);
-                JsonElement sent = await rpc.CallAsync("eth_sendRawTransaction", raw);
-                if (!string.Equals(sent.GetString(), hash, StringComparison.OrdinalIgnoreCase))
-                    throw new InvalidOperationException($"eth_sendRawTransaction returned {sent.GetString()}, keccak256(raw) is {hash}");
-                Unacknowledged++;
-                JsonElement receipt = await WaitReceiptAsync(rpc, hash, cancel);
-                Unacknowledged--;
-                Acks.Enqueue(new Acknowledged(hash, receipt.GetProperty("blockHash").GetString()!,
-                    receipt.GetProperty("blockNumber").GetString()!, receipt.GetRawText()));
-                nonce++;
+                foreach (string hash in hashes)
+                {
+                    JsonElement receipt = await WaitReceiptAsync(rpc, hash, cancel);
+                    Unacknowledged--;
+                    Acks.Enqueue(new Acknowledged(hash, receipt.GetProperty("blockHash").GetString()!,
+                        receipt.GetProperty("blockNumber").GetString()!, receipt.GetRawText()));
+                }
+                nonce += burst;
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException or IOException)
