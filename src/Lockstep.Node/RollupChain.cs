@@ -27,6 +27,9 @@ public sealed class RollupChain : IDisposable
     // The genesis header does not commit to the chain id, so the node records it beside the chain (a key outside
     // ChainStore's one-byte table prefixes).
     private static readonly byte[] ChainIdKey = "NodeChainId"u8.ToArray();
+    // Accepted, not yet included transactions (raw EIP-2718 bytes by hash), so that a restart, even after SIGKILL,
+    // re-pools every transaction whose hash eth_sendRawTransaction returned.
+    private static readonly byte[] PoolJournalPrefix = "NodePool"u8.ToArray();
     private const int CachedBlocks = 256;
 
     private readonly IKeyValueStore _db;
@@ -67,6 +70,48 @@ public sealed class RollupChain : IDisposable
         TxPoolOptions options = poolOptions ?? new TxPoolOptions { ChainId = ChainId, BlockGasLimit = Store.Head.GasLimit };
         if (options.ChainId != ChainId) throw new ArgumentException($"pool chain id {options.ChainId} differs from the genesis chain id {ChainId}");
         Pool = new TransactionPool(options, OpenStateReader(Head), FeeRules.NextBaseFee(Head));
+        RestoredTransactions = RestorePool();
+        Pool.TransactionAdded += JournalAdded;
+        Pool.TransactionRemoved += JournalRemoved;
+    }
+
+    /// <summary>How many journaled transactions were pooled again when the chain was opened.</summary>
+    public int RestoredTransactions { get; }
+
+    // The journal write happens on the accepting thread before Add returns, so before the RPC acknowledges the hash.
+    // Events run outside the pool lock: an inclusion may be journaled as removed before its addition is journaled;
+    // such a stale entry is refused ("nonce too low") and deleted at the next start.
+    private void JournalAdded(PooledTransaction tx) => _db.Put(PoolKey(tx.Hash), tx.Raw);
+
+    private void JournalRemoved(TxRemoval removal) => _db.Delete(PoolKey(removal.Transaction.Hash));
+
+    private static byte[] PoolKey(Hash256 hash)
+    {
+        var key = new byte[PoolJournalPrefix.Length + Hash256.Size];
+        PoolJournalPrefix.CopyTo(key, 0);
+        hash.CopyTo(key.AsSpan(PoolJournalPrefix.Length));
+        return key;
+    }
+
+    private int RestorePool()
+    {
+        var journaled = new List<(byte[] Key, byte[] Raw, ulong Nonce)>();
+        foreach (KeyValuePair<byte[], byte[]> kv in _db.Iterate(PoolJournalPrefix))
+        {
+            ulong nonce;
+            try { nonce = TransactionDecoder.Decode(kv.Value).Nonce; }
+            catch (Exception) { _db.Delete(kv.Key); continue; } // an undecodable entry (never written by us) is dropped
+            journaled.Add((kv.Key, kv.Value, nonce));
+        }
+        // Lower nonces first, so each sender's run is pending again rather than queued behind a gap.
+        journaled.Sort(static (a, b) => a.Nonce.CompareTo(b.Nonce));
+        int restored = 0;
+        foreach (var (key, raw, _) in journaled)
+        {
+            if (Pool.Add(raw).Accepted) restored++;
+            else _db.Delete(key); // included before the crash, or no longer valid
+        }
+        return restored;
     }
 
     /// <summary>EIP-155 chain id.</summary>

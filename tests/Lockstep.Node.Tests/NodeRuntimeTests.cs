@@ -130,6 +130,32 @@ public sealed class NodeRuntimeTests
     }
 
     [Fact]
+    public void Pooled_transactions_survive_a_reopen_and_included_ones_leave_the_journal()
+    {
+        var db = new MemoryKeyValueStore();
+        Hash256 a, b;
+        using (RollupChain first = NewChain(db))
+        {
+            a = first.SubmitTransaction(Transfer(0, 0, 1)).Hash;
+            b = first.SubmitTransaction(Transfer(0, 1, 1)).Hash;
+            Assert.True(first.SubmitTransaction(Transfer(1, 0, 1)).Accepted);
+            // A removed transaction leaves the journal; submitted again, it is journaled again.
+            Assert.True(first.Pool.Remove(a, "test"));
+            Assert.True(first.SubmitTransaction(Transfer(0, 0, 1)).Accepted);
+        }
+        // Nothing was mined before the "crash": reopening re-pools all three acknowledged transactions.
+        using RollupChain second = NewChain(db);
+        Assert.Equal(3, second.RestoredTransactions);
+        Assert.True(second.Pool.TryGet(a, out _));
+        Assert.True(second.Pool.TryGet(b, out _));
+        using (var producer = new BlockProducer(second, new ProducerOptions { Mode = ProductionMode.Manual }))
+            Assert.Equal(3, producer.Mine().Block.Transactions.Count);
+        using RollupChain third = NewChain(db);
+        Assert.Equal(0, third.RestoredTransactions);
+        Assert.Equal(0, third.Pool.Count);
+    }
+
+    [Fact]
     public void Logs_queries_respect_their_limits()
     {
         using RollupChain chain = NewChain();
