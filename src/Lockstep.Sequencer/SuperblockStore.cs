@@ -8,7 +8,7 @@ namespace Lockstep.Sequencer;
 /// <summary>
 /// Every rollup's chain in ONE key-value store (RocksDB in production): a <see cref="ChainStore"/> per rollup over a
 /// <see cref="PrefixedKeyValueStore"/> (table prefix <c>'R' ++ chainId (8 bytes BE)</c>), plus a superblock index
-/// (<c>'S' ++ height</c> -> the rollups' block hashes). <see cref="Commit"/> writes all rollups' blocks, receipts,
+/// (<c>'S' ++ height</c> -> the rollups' block hashes). <see cref="Commit(Superblock, IReadOnlyDictionary{ulong, ChainState})"/> writes all rollups' blocks, receipts,
 /// state nodes, heads and the index in one write batch, so after a crash either the whole superblock is there or
 /// none of it.
 /// </summary>
@@ -65,7 +65,13 @@ public sealed class SuperblockStore
     /// every chain's head. Nothing is written when any block does not extend its chain's head or its state root
     /// does not match.
     /// </summary>
-    public void Commit(Superblock superblock, IReadOnlyDictionary<ulong, ChainState> states)
+    public void Commit(Superblock superblock, IReadOnlyDictionary<ulong, ChainState> states) => Commit(superblock, states, null);
+
+    /// <summary>
+    /// As <see cref="Commit(Superblock, IReadOnlyDictionary{ulong, ChainState})"/>, with <paramref name="alsoStage"/>
+    /// adding the caller's own records (bundle statuses) to the same batch, so they land with the superblock or not at all.
+    /// </summary>
+    public void Commit(Superblock superblock, IReadOnlyDictionary<ulong, ChainState> states, Action<IWriteBatch>? alsoStage)
     {
         if (superblock.Blocks.Count != _chains.Count) throw new ArgumentException($"the superblock has {superblock.Blocks.Count} blocks, the store {_chains.Count} chains", nameof(superblock));
         using IWriteBatch batch = _db.StartWriteBatch();
@@ -85,6 +91,7 @@ public sealed class SuperblockStore
         BinaryPrimitives.WriteUInt64BigEndian(heightBytes, superblock.Height);
         batch.Put(SuperblockKey(superblock.Height), index);
         batch.Put(HeightKey, heightBytes);
+        alsoStage?.Invoke(batch);
         batch.Commit();
         foreach (RollupBlock rb in superblock.Blocks) _chains[rb.ChainId].Chain.AdvanceHead(rb.Built.Block.Header);
         Height = superblock.Height;
