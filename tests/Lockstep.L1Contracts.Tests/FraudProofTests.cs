@@ -69,6 +69,33 @@ public class FraudProofTests
     }
 
     [Fact]
+    public void A_cheater_that_unbonds_right_after_posting_is_still_slashed()
+    {
+        var (l1, _, bad) = Cheated();
+        L1Fixture.Ok(l1.Send(L1Fixture.SequencerA, l1.Registry, SequencerRegistry.RequestUnbond()));
+        // The unbond delay equals the window, so the bond is still here for the whole window of superbatch 1.
+        L1Fixture.Reverts(l1.Send(L1Fixture.SequencerA, l1.Registry, SequencerRegistry.WithdrawBond()), "UnbondDelayNotOver(uint256,uint256)");
+        UInt256 before = l1.Balance(L1Fixture.Challenger);
+        L1Fixture.Ok(l1.Send(L1Fixture.Challenger, l1.Inbox, bad.Challenge(1, 0, 1)));
+        Assert.Equal(before + L1Fixture.MinBond / new UInt256(2), l1.Balance(L1Fixture.Challenger));
+        l1.Chain.Timestamp += l1.Window;
+        L1Fixture.Reverts(l1.Send(L1Fixture.SequencerA, l1.Registry, SequencerRegistry.WithdrawBond()), "NotUnbonding(address)"); // nothing left
+    }
+
+    [Fact]
+    public void Any_pair_of_a_larger_set_can_be_challenged()
+    {
+        var l1 = new L1Fixture(chainIds: [11, 12, 13, 14]);
+        l1.Bond(L1Fixture.SequencerA);
+        var bad = new RollupSet(l1.ChainIds, seed: 3).ForgeInbox(0, 3, Keccak256.EmptyHash); // 11 claims messages 14 never sent
+        L1Fixture.Ok(l1.Submit(L1Fixture.SequencerA, l1.NextSuperbatch(bad.Roots)));
+        L1Fixture.Reverts(l1.Send(L1Fixture.Challenger, l1.Inbox, bad.Challenge(0, 1, 2)), "RootsEqual(bytes32)");
+        L1Fixture.Reverts(l1.Send(L1Fixture.Challenger, l1.Inbox, bad.Challenge(0, 0, 2)), "RootsEqual(bytes32)"); // both absent: 0 == 0
+        L1Fixture.Ok(l1.Send(L1Fixture.Challenger, l1.Inbox, bad.Challenge(0, 3, 0)));
+        Assert.Equal(0UL, l1.SuperbatchCount);
+    }
+
+    [Fact]
     public void A_missing_inbox_slot_is_proved_absent_and_counts_as_zero()
     {
         // The dishonest rollup has no inbox root for 101 at all: an exclusion proof shows zero != the outbox root.
