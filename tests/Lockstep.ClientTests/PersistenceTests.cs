@@ -130,6 +130,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : IDisposable
                 TransferSender w = workers[k];
                 acks.AddRange(w.Acks);
                 inFlight += w.Unacknowledged;
+                if (w.Resyncs > 0) output.WriteLine($"round {round}: sender {senders[k]} re-read its nonce {w.Resyncs} time(s) after a collision");
                 // Anything but "the node went away" (a rejected send, a missing receipt) is a real failure.
                 Assert.True(tasks[k].IsCompletedSuccessfully, $"sender of dev account {senders[k]} failed (seed {seed}): {tasks[k].Exception?.GetBaseException().Message ?? "still running"}\n{ScriptRunner.Tail(node.Output, 3000)}");
             }

@@ -22,6 +22,14 @@ internal sealed class TransferSender(string url, int account, string[] recipient
     /// <summary>Transactions the node accepted (hash returned) but whose receipt never arrived before the node went away.</summary>
     public int Unacknowledged { get; private set; }
 
+    /// <summary>How often a nonce collision (nonce too low, replacement, already known) made the sender re-read its nonce.</summary>
+    public int Resyncs { get; private set; }
+
+    private static bool IsNonceRace(string error) =>
+        error.Contains("nonce too low", StringComparison.OrdinalIgnoreCase) ||
+        error.Contains("replacement", StringComparison.OrdinalIgnoreCase) ||
+        error.Contains("already known", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Why the loop stopped (null while running or when cancelled normally).</summary>
     public string? StopReason { get; private set; }
 
@@ -51,7 +59,18 @@ internal sealed class TransferSender(string url, int account, string[] recipient
                         value = 1_000_000_000 + random.Next(1_000_000);
                     }
                     (string raw, string hash) = DevAccounts.SignTransfer(account, to, value, nonce + j, chainId, GasPrice);
-                    JsonElement sent = await rpc.CallAsync("eth_sendRawTransaction", raw);
+                    JsonElement sent;
+                    try
+                    {
+                        sent = await rpc.CallAsync("eth_sendRawTransaction", raw);
+                    }
+                    catch (RpcErrorException e) when (Resyncs < 5 && IsNonceRace(e.Error))
+                    {
+                        // After a restart the node may still be replaying its pool journal when the first "pending"
+                        // nonce is read; a nonce collision with a replayed transaction is not a loss: resynchronise.
+                        Resyncs++;
+                        break;
+                    }
                     if (!string.Equals(sent.GetString(), hash, StringComparison.OrdinalIgnoreCase))
                         throw new InvalidOperationException($"eth_sendRawTransaction returned {sent.GetString()}, keccak256(raw) is {hash}");
                     hashes.Add(hash);
@@ -64,7 +83,8 @@ internal sealed class TransferSender(string url, int account, string[] recipient
                     Acks.Enqueue(new Acknowledged(hash, receipt.GetProperty("blockHash").GetString()!,
                         receipt.GetProperty("blockNumber").GetString()!, receipt.GetRawText()));
                 }
-                nonce += burst;
+                nonce = hashes.Count == burst ? nonce + burst
+                    : RpcClient.Quantity(await rpc.CallAsync("eth_getTransactionCount", from, "pending"));
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException or IOException)
