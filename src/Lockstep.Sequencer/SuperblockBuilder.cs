@@ -40,7 +40,8 @@ public sealed class SuperblockBuilder
     public int MaxRecoveryParallelism { get; init; } = -1;
 
     /// <summary>Builds the superblock on <paramref name="rollups"/>' parents; their states end at the new blocks' post-states.</summary>
-    /// <exception cref="ArgumentException">No rollups, duplicate chain ids, parents at different heights, senders of the wrong length.</exception>
+    /// <exception cref="ArgumentException">No rollups, duplicate chain ids, parents at different heights, a timestamp not after
+    /// every parent's, senders of the wrong length. Nothing is executed then.</exception>
     public Superblock Build(IReadOnlyList<RollupInput> rollups, SuperblockAttributes attributes)
     {
         ArgumentNullException.ThrowIfNull(rollups);
@@ -57,6 +58,8 @@ public sealed class SuperblockBuilder
             RollupInput r = rollups[i];
             if (!indexOf.TryAdd(r.ChainId, i)) throw new ArgumentException($"chain {r.ChainId} appears twice", nameof(rollups));
             if (r.Parent.Number != parentNumber) throw new ArgumentException($"chain {r.ChainId}'s parent is block {r.Parent.Number}, not {parentNumber}: a superblock has one height", nameof(rollups));
+            // Yellow Paper 4.3.4: a block's timestamp is greater than its parent's.
+            if (attributes.Timestamp <= r.Parent.Timestamp) throw new ArgumentException($"timestamp {attributes.Timestamp} is not after chain {r.ChainId}'s parent ({r.Parent.Timestamp})", nameof(attributes));
             (senders[i], signatureErrors[i]) = Recover(r);
             rounds = Math.Max(rounds, r.Transactions.Count);
             var builder = new BlockBuilder(r.ChainId) { BlockHashes = r.BlockHashes };

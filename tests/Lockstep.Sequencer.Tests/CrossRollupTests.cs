@@ -176,3 +176,33 @@ public class CrossRollupTests
         Assert.Equal(0UL, set.Nonce(0, RollupSet.User(1)));
     }
 }
+
+public class BuilderInputTests
+{
+    [Fact]
+    public void MessageSender_CannotBeReadOrFakedOutsideAnAction()
+    {
+        var set = new RollupSet(2);
+        // A user calling the probe directly: Messenger.messageSender() reverts outside an action, so record() reverts.
+        Superblock sb = set.Build([], [set.Call(1, 1, RollupSet.Probe, RollupSet.ProbeRecord)]);
+        BundleReport r = Assert.Single(sb.Bundles);
+        Assert.Equal(BundleOutcome.IncludedReverted, r.Outcome);
+        Assert.Contains("NotInAction()", r.Reason);
+        Assert.Equal(UInt256.Zero, set.States[1].GetStorage(RollupSet.Probe, UInt256.Zero));
+    }
+
+    [Fact]
+    public void InconsistentInputs_AreRefusedBeforeAnythingRuns()
+    {
+        var set = new RollupSet(2);
+        var builder = new SuperblockBuilder();
+        RollupInput Input(int i, Lockstep.Chain.BlockHeader? parent = null) => new() { ChainId = set.ChainIds[i], Parent = parent ?? set.Heads[i], State = set.States[i] };
+        var attrs = new SuperblockAttributes { Timestamp = set.Timestamp + 1 };
+        Assert.Throws<ArgumentException>(() => builder.Build([], attrs));
+        Assert.Throws<ArgumentException>(() => builder.Build([Input(0), Input(0)], attrs));
+        Assert.Throws<ArgumentException>(() => builder.Build([Input(0), Input(1)], new SuperblockAttributes { Timestamp = set.Timestamp }));
+        Superblock one = set.Build();
+        Assert.Throws<ArgumentException>(() => builder.Build([Input(0), Input(1, set.Geneses[1].CreateHeader(Hash256.Zero))], new SuperblockAttributes { Timestamp = set.Timestamp + 10 }));
+        Assert.Equal(1UL, one.Height);
+    }
+}
