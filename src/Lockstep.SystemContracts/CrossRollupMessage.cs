@@ -109,6 +109,56 @@ public sealed class CrossRollupMessage
         return messages;
     }
 
+    /// <summary>
+    /// Decodes a protocol transaction back into its message: <paramref name="to"/> and <paramref name="calldata"/> of
+    /// a delivery executed on rollup <paramref name="destination"/> (for verifiers and status queries that start from
+    /// the destination's block). False unless it is canonical <c>mint</c> calldata to MintBurn or <c>action</c>
+    /// calldata to Messenger with every value in range.
+    /// </summary>
+    public static bool TryDecodeDelivery(in Address to, ReadOnlySpan<byte> calldata, ulong destination, out CrossRollupMessage message)
+    {
+        message = null!;
+        if (calldata.Length < 4 + 6 * 32) return false;
+        ReadOnlySpan<byte> args = calldata[4..];
+        UInt256 source = AbiWords.ReadWord(args, 0), nonce = AbiWords.ReadWord(args, 32);
+        if (!source.FitsInUlong || !nonce.FitsInUlong) return false;
+        if (to == SystemAddresses.MintBurn && calldata[..4].SequenceEqual(MintSelector))
+        {
+            if (args.Length != 6 * 32) return false;
+            if (!AbiWords.TryReadAddress(args, 64, out Address token) || !AbiWords.TryReadAddress(args, 96, out Address from)
+                || !AbiWords.TryReadAddress(args, 128, out Address recipient)) return false;
+            UInt256 amount = AbiWords.ReadWord(args, 160);
+            message = new CrossRollupMessage
+            {
+                Kind = MessageKind.Mint, Source = (ulong)source, Destination = destination, Nonce = (ulong)nonce,
+                MessageHash = MessageHashes.Mint((ulong)source, destination, (ulong)nonce, token, from, recipient, amount),
+                Token = token, From = from, To = recipient, Amount = amount,
+            };
+            return true;
+        }
+        if (to == SystemAddresses.Messenger && calldata[..4].SequenceEqual(ActionSelector))
+        {
+            if (args.Length < 7 * 32) return false;
+            if (!AbiWords.TryReadAddress(args, 64, out Address sender) || !AbiWords.TryReadAddress(args, 96, out Address target)) return false;
+            UInt256 gasLimit = AbiWords.ReadWord(args, 128), offset = AbiWords.ReadWord(args, 160), length = AbiWords.ReadWord(args, 192);
+            if (!gasLimit.FitsInUlong || offset != new UInt256(192) || !length.FitsInUlong || (ulong)length > (ulong)args.Length) return false;
+            int dataLength = (int)(ulong)length;
+            if (args.Length != 7 * 32 + (dataLength + 31) / 32 * 32) return false;
+            byte[] data = args.Slice(7 * 32, dataLength).ToArray();
+            message = new CrossRollupMessage
+            {
+                Kind = MessageKind.Action, Source = (ulong)source, Destination = destination, Nonce = (ulong)nonce,
+                MessageHash = MessageHashes.Action((ulong)source, destination, (ulong)nonce, sender, target, gasLimit, data),
+                Sender = sender, Target = target, GasLimit = (ulong)gasLimit, Data = data,
+            };
+            return true;
+        }
+        return false;
+    }
+
+    private static readonly byte[] MintSelector = AbiWords.Selector(SystemCalldata.MintSignature);
+    private static readonly byte[] ActionSelector = AbiWords.Selector(SystemCalldata.ActionSignature);
+
     private static bool TryHeader(LogEntry log, out ulong destination, out ulong nonce)
     {
         UInt256 d = log.Topics[1].ToUInt256(), n = log.Topics[2].ToUInt256();

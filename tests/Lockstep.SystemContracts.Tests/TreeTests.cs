@@ -50,3 +50,34 @@ public class TreeTests
         return new Hash256(level[0]);
     }
 }
+
+/// <summary>Protocol transactions decode back into the messages they deliver.</summary>
+public class DeliveryDecodingTests
+{
+    [Fact]
+    public void Delivery_calldata_round_trips_and_garbage_is_refused()
+    {
+        Address token = Address.FromHex("0x00000000000000000000000000000000000000aa");
+        var messages = new List<CrossRollupMessage>();
+        var set = new RollupSet(2);
+        ulong a = set.Ids[0], b = set.Ids[1];
+        messages.AddRange(CrossRollupMessage.DecodeAll(set.Send(a, Alice, SystemAddresses.MintBurn, SystemCalldata.Burn(SystemAddresses.CrossRollupToken, new UInt256(9), b, Bob)).Logs, a));
+        foreach (int length in new[] { 0, 1, 32, 33, 100 })
+            messages.AddRange(CrossRollupMessage.DecodeAll(set.Send(a, Alice, SystemAddresses.Messenger,
+                SystemCalldata.Trigger(b, Bob, Enumerable.Range(0, length).Select(i => (byte)(i + 1)).ToArray(), new UInt256(30_000))).Logs, a));
+        Assert.Equal(6, messages.Count);
+        foreach (CrossRollupMessage m in messages)
+        {
+            Assert.True(CrossRollupMessage.TryDecodeDelivery(m.DeliveryTo, m.DeliveryCalldata, m.Destination, out CrossRollupMessage back));
+            Assert.Equal((m.Kind, m.Source, m.Destination, m.Nonce, m.MessageHash), (back.Kind, back.Source, back.Destination, back.Nonce, back.MessageHash));
+            Assert.Equal(m.Data, back.Data);
+            Assert.Equal(m.DeliveryGas, back.DeliveryGas);
+            Assert.False(CrossRollupMessage.TryDecodeDelivery(token, m.DeliveryCalldata, m.Destination, out _)); // wrong contract
+            Assert.False(CrossRollupMessage.TryDecodeDelivery(m.DeliveryTo, m.DeliveryCalldata[..^1], m.Destination, out _)); // truncated
+            Assert.False(CrossRollupMessage.TryDecodeDelivery(m.DeliveryTo, [.. m.DeliveryCalldata, 0], m.Destination, out _)); // trailing byte
+        }
+        // Trigger calldata is not a delivery even to the right contract.
+        Assert.False(CrossRollupMessage.TryDecodeDelivery(SystemAddresses.Messenger, SystemCalldata.Trigger(b, Bob, [1], UInt256.One), b, out _));
+        Assert.False(CrossRollupMessage.TryDecodeDelivery(SystemAddresses.MintBurn, SystemCalldata.Burn(token, UInt256.One, b, Bob), b, out _));
+    }
+}
