@@ -59,6 +59,8 @@ public sealed class ContractTests : IAsyncLifetime
         Assert.Equal("0x0", log.Str("logIndex"));
 
         Assert.Equal(Abi.Word(250), (await EthCall(Abi.Call("balanceOf(address)", Abi.Address(Bob)))).GetString());
+        JsonElement blockReceipts = await _node.Client.Call("eth_getBlockReceipts", receipt.Str("blockNumber"));
+        Assert.Equal(receipt.Str("transactionHash"), blockReceipts[0].Str("transactionHash"));
         Assert.Equal(Abi.Word(Supply - 250), (await EthCall(Abi.Call("balanceOf(address)", Abi.Address(TestNode.Accounts[0].Address)))).GetString());
 
         // Topic filters: position 0 exact, position 2 an OR list containing Bob; null is a wildcard.
@@ -177,6 +179,8 @@ public sealed class ContractTests : IAsyncLifetime
 
         JsonElement slot5 = proof.GetProperty("storageProof")[0];
         Assert.Equal("0x77", slot5.Str("value"));
+        Assert.Equal(Abi.Word(0x77), (await _node.Client.Call("eth_getStorageAt", _token.ToString(), "0x5", block.Str("number"))).GetString());
+        Assert.Equal(Abi.Word(0), (await _node.Client.Call("eth_getStorageAt", _token.ToString(), "0x5", "0x1")).GetString());
         byte[] slotKey = new Nethereum.Util.Sha3Keccack().CalculateHash(Hex.Decode(Abi.Word(5)));
         byte[]? stored = PatriciaTrie.VerifyProof(storageRoot, slotKey, [.. slot5.GetProperty("proof").EnumerateArray().Select(n => Hex.Decode(n.GetString()!))]);
         Assert.Equal(new byte[] { 0x77 }, stored); // rlp(0x77) is the single byte 0x77 (Yellow Paper appendix B)

@@ -98,6 +98,19 @@ public sealed class WebSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_oversized_message_gets_an_error_and_the_server_keeps_serving()
+    {
+        await using TestNode small = await TestNode.Start(options: new RpcServerOptions { MaxRequestBytes = 4096 });
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(small.Server.WebSocketUrl, CancellationToken.None);
+        await Send(ws, $$"""{"jsonrpc":"2.0","id":1,"method":"web3_sha3","params":["0x{{new string('a', 10_000)}}"]}""");
+        JsonElement error = (await Receive(ws)).GetProperty("error");
+        Assert.Equal(-32600, error.GetProperty("code").GetInt32());
+        Assert.Contains("too large", error.GetProperty("message").GetString());
+        Assert.Equal(31337UL, (await small.Client.Call("eth_chainId")).U64());
+    }
+
+    [Fact]
     public async Task Subscriptions_per_connection_are_limited()
     {
         using ClientWebSocket ws = await Connect();
