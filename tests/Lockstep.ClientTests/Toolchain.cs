@@ -34,13 +34,16 @@ internal static class Toolchain
     private static string? s_node;
 
     /// <summary>
-    /// The built CLI, src/Lockstep.Cli/bin/{Release,Debug}/net10.0/lockstep.dll, the newest of those that exist
+    /// The built CLI: LOCKSTEP_CLI_DLL if set (a build elsewhere, e.g. of one commit), else
+    /// src/Lockstep.Cli/bin/{Release,Debug}/net10.0/lockstep.dll, the newest of those that exist
     /// (the test script builds Release; a developer's `dotnet build` makes Debug).
     /// </summary>
     public static string LockstepDll
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("LOCKSTEP_CLI_DLL") is { Length: > 0 } env)
+                return Require(env, "LOCKSTEP_CLI_DLL names no file");
             string? best = null;
             foreach (string config in new[] { "Release", "Debug" })
             {
