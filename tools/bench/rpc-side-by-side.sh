@@ -4,13 +4,13 @@
 # free loopback port with SENDERS funded dev accounts and one block per second, then tools/bench/rpc-send.mjs pushes
 # the same pre-signed transfers through it. SENDERS (default 200) keeps each sender's queue (txs / senders) under the
 # pool's per-sender limit (64 in lockstep's TxPool) even if a whole run lands between two blocks.
-# Needs a built CLI: dotnet build src/Lockstep.Cli -c Release.
+# Needs a built CLI: dotnet build src/Lockstep.Cli -c Release (or LOCKSTEP_CLI_DLL=path/to/lockstep.dll).
 # Usage: [SENDERS=200] [RUNS=1] tools/bench/rpc-side-by-side.sh [rpc-send.mjs options, e.g. --txs 10000 --concurrency 16]
 set -euo pipefail
 senders=${SENDERS:-200}
 cd "$(dirname "$0")/../.."
 anvil=tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
-dll=src/Lockstep.Cli/bin/Release/net10.0/lockstep.dll
+dll=${LOCKSTEP_CLI_DLL:-src/Lockstep.Cli/bin/Release/net10.0/lockstep.dll}
 [ -f "$dll" ] || { echo "build the CLI first: dotnet build src/Lockstep.Cli -c Release" >&2; exit 1; }
 [ -x "$anvil" ] || { echo "anvil missing: (cd tools && npm ci)" >&2; exit 1; }
 
