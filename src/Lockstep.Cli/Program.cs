@@ -1,6 +1,6 @@
 namespace Lockstep.Cli;
 
-/// <summary>The <c>lockstep</c> command: one verb per job (statetest now; node, devnet, bench to come).</summary>
+/// <summary>The <c>lockstep</c> command: one verb per job (statetest, node, devnet).</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -12,6 +12,7 @@ public static class Program
         }
         if (args[0] == "statetest") return StateTestCommand.Run(args[1..]);
         if (args[0] == "node") return NodeCommand.Run(args[1..]);
+        if (args[0] == "devnet") return DevnetCommand.Run(args[1..]);
         Console.Error.WriteLine($"lockstep: unknown command '{args[0]}'");
         Console.Error.WriteLine(Usage);
         return 2;
@@ -24,5 +25,6 @@ public static class Program
           statetest PATH... [--fork Cancun] [--summary]   run Ethereum GeneralStateTests files or folders
                                                   (--summary prints only failing cases)
           node [--port 8545] [--data-dir DIR] ...     run one chain with JSON-RPC, like anvil (node --help)
+          devnet [--rollups 2] [--data-dir DIR] ...   run a rollup set with its shared sequencer (devnet --help)
         """;
 }

@@ -145,7 +145,7 @@ public sealed class Devnet : IAsyncDisposable
                 ["CrossRollupToken"] = SystemAddresses.CrossRollupToken.ToString(),
                 ["ProtocolSender"] = SystemAddresses.ProtocolSender.ToString(),
             }))],
-        DevAccounts: [.. Accounts.Select(a => new DevAccountDescription(a.Address.ToString(), "0x" + a.PrivateKeyHex))],
+        DevAccounts: [.. Accounts.Select(a => new DevAccountDescription(a.Address.ToString(), a.PrivateKeyHex))],
         TokenAdmin: Accounts.Count > 0 ? Accounts[0].Address.ToString() : null,
         DataDir: Path.GetFullPath(Options.DataDir));
 
