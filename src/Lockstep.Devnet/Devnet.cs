@@ -19,7 +19,7 @@ public sealed record DevnetRollup(string Name, RollupChain Chain, RpcServer Serv
 /// machine-readable description (<see cref="DescriptionPath"/>) that scripts read. The L1 side (embedded L1,
 /// batch poster, verifier) is not part of it yet: its description has <c>"l1": null</c>.
 /// </summary>
-public sealed class Devnet : IAsyncDisposable
+public sealed partial class Devnet : IAsyncDisposable
 {
     private readonly List<(EthModule Eth, RpcServer Server)> _servers = new();
 
@@ -115,12 +115,14 @@ public sealed class Devnet : IAsyncDisposable
                 var eth = new EthModule(chain, rpcOptions, [.. accounts.Select(a => a.Address)]);
                 eth.Register(dispatcher);
                 new LockstepModule(devnet, chain).Register(dispatcher);
+                devnet.TimeRpc(RollupName(i), dispatcher);
                 var server = new RpcServer(dispatcher);
                 devnet._servers.Add((eth, server));
                 await server.StartAsync(cancel).ConfigureAwait(false);
                 rollups.Add(new DevnetRollup(RollupName(i), chain, server));
             }
             devnet.Rollups = rollups;
+            await devnet.StartExplorerAsync(cancel).ConfigureAwait(false);
             devnet.WriteDescription();
             sequencer.Start();
             return devnet;
@@ -159,6 +161,7 @@ public sealed class Devnet : IAsyncDisposable
     /// <summary>Stops the servers, then the sequencer, and closes the store.</summary>
     public async ValueTask DisposeAsync()
     {
+        await StopExplorerAsync().ConfigureAwait(false);
         foreach ((EthModule eth, RpcServer server) in _servers)
         {
             await server.StopAsync().ConfigureAwait(false);

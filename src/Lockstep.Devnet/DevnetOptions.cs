@@ -26,6 +26,12 @@ public sealed class DevnetOptions
     /// <summary>See <see cref="DefaultBasePort"/>; 0 gives every rollup a free port.</summary>
     public int BasePort { get; init; } = DefaultBasePort;
 
+    /// <summary>
+    /// Port of the explorer page and <c>/metrics</c> (on <see cref="Host"/>); null: the port below the first rollup's
+    /// (<see cref="BasePort"/> - 1), or a free port when <see cref="BasePort"/> is 0.
+    /// </summary>
+    public int? ExplorerPort { get; init; }
+
     /// <summary>Where the rollups live (RocksDB under <c>rollups/</c>, the description in <c>devnet.json</c>).</summary>
     public required string DataDir { get; init; }
 

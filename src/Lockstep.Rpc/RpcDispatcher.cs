@@ -46,6 +46,9 @@ public sealed class RpcDispatcher(RpcServerOptions options)
     /// <summary>True when <paramref name="method"/> has a handler.</summary>
     public bool IsRegistered(string method) => _handlers.ContainsKey(method);
 
+    /// <summary>The handler of <paramref name="method"/>, or null (lets a host wrap handlers, e.g. to time them).</summary>
+    public RpcHandler? GetHandler(string method) => _handlers.TryGetValue(method, out RpcHandler? h) ? h : null;
+
     /// <summary>The registered method names.</summary>
     public ICollection<string> Methods => _handlers.Keys;
 

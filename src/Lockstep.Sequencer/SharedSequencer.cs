@@ -117,6 +117,12 @@ public sealed class SharedSequencer : IDisposable
     /// <summary>What became of user transactions that were not plain inclusions.</summary>
     public BundleStatusStore Statuses { get; }
 
+    /// <summary>
+    /// Wall time of the last <see cref="BuildNext"/> (select, execute, commit), set before <see cref="SuperblockSealed"/>
+    /// is raised so its handlers can read it (the devnet's build-time histogram).
+    /// </summary>
+    public TimeSpan LastBuildDuration { get; private set; }
+
     /// <summary>Raised after each committed superblock (heads moved, pools updated, statuses written).</summary>
     public event Action<Superblock>? SuperblockSealed;
 
@@ -192,6 +198,7 @@ public sealed class SharedSequencer : IDisposable
 
     private Superblock BuildLocked(ulong? timestamp)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var inputs = new RollupInput[_chains.Length];
         var states = new Dictionary<ulong, ChainState>(_chains.Length);
         ulong parentTimestamp = 0;
@@ -228,6 +235,7 @@ public sealed class SharedSequencer : IDisposable
             if (r.Outcome == BundleOutcome.Rejected)
                 Chain(r.ChainId)!.Pool.Remove(r.TxHash, "rejected: " + r.Reason);
         foreach (RollupBlock b in sb.Blocks) Chain(b.ChainId)!.OnBlockCommitted(b.Built);
+        LastBuildDuration = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         SuperblockSealed?.Invoke(sb);
         return sb;
     }
