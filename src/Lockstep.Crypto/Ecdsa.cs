@@ -35,8 +35,12 @@ public static class Ecdsa
     /// <param name="s32">s as 32 big-endian bytes.</param>
     /// <param name="recoveryId">0 or 1 (the parity of the ephemeral point's y).</param>
     /// <param name="address">The signer's address when the result is true, otherwise zero.</param>
+    /// <remarks>
+    /// The hot path of sender recovery (issue 2): it calls libsecp256k1 directly (<see cref="NativeSecp256k1"/>)
+    /// with one shared context and stack buffers, without the wrapper's per-call checks and copies.
+    /// </remarks>
     [SkipLocalsInit]
-    public static bool TryRecoverAddress(ReadOnlySpan<byte> messageHash32, ReadOnlySpan<byte> r32, ReadOnlySpan<byte> s32, int recoveryId, out Address address)
+    public static unsafe bool TryRecoverAddress(ReadOnlySpan<byte> messageHash32, ReadOnlySpan<byte> r32, ReadOnlySpan<byte> s32, int recoveryId, out Address address)
     {
         address = default;
         // Ethereum only ever uses recovery ids 0/1: ids 2/3 (r >= p - n) are never produced by signers
@@ -44,18 +48,23 @@ public static class Ecdsa
         if ((uint)recoveryId > 1 || messageHash32.Length != 32 || r32.Length != 32 || s32.Length != 32) return false;
         if (!InRange(r32) || !InRange(s32)) return false;
 
-        Span<byte> compact = stackalloc byte[64];
-        r32.CopyTo(compact);
-        s32.CopyTo(compact[32..]);
-        Span<byte> sig = stackalloc byte[65];
-        Span<byte> pubkey = stackalloc byte[64];
-        Span<byte> serialized = stackalloc byte[65];
-        Secp256k1 ctx = Context;
-        if (!ctx.EcdsaRecoverableSignatureParseCompact(sig, compact, recoveryId)) return false;
-        if (!ctx.EcdsaRecover(pubkey, sig, messageHash32)) return false;
+        // Opaque libsecp256k1 structs: secp256k1_ecdsa_recoverable_signature is 65 bytes, secp256k1_pubkey 64
+        // (include/secp256k1_recovery.h, include/secp256k1.h); their layouts are never read here.
+        byte* compact = stackalloc byte[64];
+        byte* sig = stackalloc byte[65];
+        byte* pubkey = stackalloc byte[64];
+        byte* serialized = stackalloc byte[65];
+        r32.CopyTo(new Span<byte>(compact, 32));
+        s32.CopyTo(new Span<byte>(compact + 32, 32));
+        nint ctx = NativeSecp256k1.Context;
+        if (NativeSecp256k1.secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, sig, compact, recoveryId) != 1) return false;
+        fixed (byte* msg = messageHash32)
+        {
+            if (NativeSecp256k1.secp256k1_ecdsa_recover(ctx, pubkey, sig, msg) != 1) return false;
+        }
         nuint len = 65;
-        if (!ctx.EcPubkeySerialize(serialized, ref len, pubkey, Secp256k1EcFlags.Uncompressed) || len != 65) return false;
-        address = PublicKeyToAddress(serialized[1..]);
+        if (NativeSecp256k1.secp256k1_ec_pubkey_serialize(ctx, serialized, &len, pubkey, NativeSecp256k1.EcUncompressed) != 1 || len != 65) return false;
+        address = PublicKeyToAddress(new ReadOnlySpan<byte>(serialized + 1, 64));
         return true;
     }
 

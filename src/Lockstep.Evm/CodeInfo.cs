@@ -40,6 +40,19 @@ public sealed unsafe class CodeInfo
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsJumpDest(ulong pc) => pc < (ulong)Length && (_jumpDests[pc >> 6] & (1UL << (int)(pc & 63))) != 0;
 
+    private CodeAnalysis? _analysis;
+
+    /// <summary>
+    /// The basic-block analysis for <paramref name="set"/>, made on first use and kept (a code is normally run
+    /// under one instruction set; another set replaces it).
+    /// </summary>
+    public CodeAnalysis GetAnalysis(InstructionSet set)
+    {
+        CodeAnalysis? a = _analysis;
+        if (a is null || a.Instructions != set) _analysis = a = new CodeAnalysis(Code, set);
+        return a;
+    }
+
     /// <summary>Empty code.</summary>
     public static readonly CodeInfo Empty = new([]);
 }

@@ -24,6 +24,14 @@ public sealed unsafe class InstructionSet
     public readonly int* StackRange;
     /// <summary>Which opcodes this fork defines.</summary>
     public readonly bool[] Defined;
+    /// <summary>Pushes minus pops of each opcode (code analysis; 0 for undefined opcodes).</summary>
+    internal readonly int[] StackDelta = new int[256];
+    /// <summary>
+    /// Opcodes that end a basic block (<see cref="CodeAnalysis"/>): those that halt or jump, and those that read the
+    /// gas left (GAS, SSTORE's EIP-2200 stipend check, the CALL and CREATE families' 63/64 rule), which must see
+    /// exactly the static gas charged up to and including themselves. Undefined opcodes halt.
+    /// </summary>
+    internal readonly bool[] EndsBlock = new bool[256];
 
     public string Name { get; }
 
@@ -45,6 +53,7 @@ public sealed unsafe class InstructionSet
                 // Any stack height passes the bounds check so the handler reports InvalidOpcode, not a stack error.
                 max[op] = EvmLimits.StackLimit;
                 range[op] = EvmLimits.StackLimit;
+                EndsBlock[op] = true;
                 continue;
             }
             Defined[op] = true;
@@ -53,7 +62,10 @@ public sealed unsafe class InstructionSet
             min[op] = e.Pops;
             max[op] = EvmLimits.StackLimit - Math.Max(0, e.Pushes - e.Pops);
             range[op] = max[op] - min[op];
+            StackDelta[op] = e.Pushes - e.Pops;
         }
+        foreach (byte op in (ReadOnlySpan<byte>)[0x00, 0x55, 0x56, 0x57, 0x5a, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xfa, 0xfd, 0xfe, 0xff])
+            EndsBlock[op] = true;
         Handlers = (delegate*<ref Frame, ExecStatus>*)Unsafe.AsPointer(ref handlers[0]);
         StaticGas = (long*)Unsafe.AsPointer(ref gas[0]);
         MinStack = (int*)Unsafe.AsPointer(ref min[0]);

@@ -203,9 +203,11 @@ public sealed unsafe class VirtualMachine : IDisposable
     }
 
     /// <summary>
-    /// The interpreter loop: check stack bounds, charge static gas, dispatch; one gas test per opcode.
-    /// Stack pointer, pc and gas live in locals; the hottest simple opcodes (stack shuffles, PUSH1/2, jumps,
-    /// a few ALU ops) run inline, every other opcode goes through the fork's handler table with the frame synced.
+    /// The interpreter loop. Static gas and stack bounds are checked once per basic block (<see cref="CodeAnalysis"/>):
+    /// at frame entry, by JUMPDEST (which starts every block it is in), and after a block-ending instruction that
+    /// continues (JUMPI not taken, GAS, SSTORE, calls, creates). Stack pointer, pc and gas live in locals; the hottest
+    /// simple opcodes (stack shuffles, PUSH1/2, jumps, a few ALU ops) run inline, every other opcode goes through the
+    /// fork's handler table with the frame synced.
     /// </summary>
     /// <remarks>
     /// AggressiveOptimization: a transaction usually enters this loop once, so with tiering it would run its
@@ -217,29 +219,36 @@ public sealed unsafe class VirtualMachine : IDisposable
     {
         InstructionSet set = f.Vm.Instructions;
         delegate*<ref Frame, ExecStatus>* handlers = set.Handlers;
-        long* staticGas = set.StaticGas;
-        int* minStack = set.MinStack;
-        int* stackRange = set.StackRange;
         byte* code = f.Code;
         CodeInfo codeInfo = f.CodeInfo;
+        CodeAnalysis analysis = codeInfo.GetAnalysis(set);
+        BasicBlock* blocks = analysis.Blocks;
+        int* blockAt = analysis.BlockAt;
+        bool[] endsBlock = set.EndsBlock;
         UInt256* stack = f.Stack;
         int sp = f.Sp, pc = f.Pc;
         long gas = f.Gas;
         ExecStatus s;
+        BasicBlock* block;
+        int above;
+        // Frame entry enters the first block (a leading JUMPDEST enters it itself).
+        if (code[pc] != 0x5b)
+        {
+            block = blocks + blockAt[pc];
+            above = sp - block->MinSp;
+            if ((uint)above > (uint)block->SpRange)
+            {
+                s = sp < block->UnderflowBelow ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
+                goto exit;
+            }
+            if ((gas -= block->Gas) < 0) { s = ExecStatus.OutOfGas; goto exit; }
+        }
         while (true)
         {
             int op = code[pc++];
 #if OPSTATS
             OpStats[op]++;
 #endif
-            // One test for both bounds: below MinStack wraps to a huge unsigned value (Yellow Paper 9.4.2).
-            int above = sp - minStack[op];
-            if ((uint)above > (uint)stackRange[op])
-            {
-                s = above < 0 ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
-                goto exit;
-            }
-            if ((gas -= staticGas[op]) < 0) { s = ExecStatus.OutOfGas; goto exit; }
             switch (op)
             {
                 case 0x00:
@@ -277,6 +286,7 @@ public sealed unsafe class VirtualMachine : IDisposable
                     continue;
                 case 0x56:
                 {
+                    // The destination is a JUMPDEST, which enters its block.
                     ref UInt256 dest = ref stack[--sp];
                     if (!dest.FitsInUlong || !codeInfo.IsJumpDest(dest.U0)) { s = ExecStatus.InvalidJump; goto exit; }
                     pc = (int)dest.U0;
@@ -285,14 +295,20 @@ public sealed unsafe class VirtualMachine : IDisposable
                 case 0x57:
                 {
                     sp -= 2;
-                    if (stack[sp].IsZero) continue;
+                    if (stack[sp].IsZero)
+                    {
+                        if (code[pc] == 0x5b) continue;
+                        goto enterBlock;
+                    }
                     ref UInt256 dest = ref stack[sp + 1];
                     if (!dest.FitsInUlong || !codeInfo.IsJumpDest(dest.U0)) { s = ExecStatus.InvalidJump; goto exit; }
                     pc = (int)dest.U0;
                     continue;
                 }
                 case 0x5b:
-                    continue;
+                    // JUMPDEST starts a block: charge it (this JUMPDEST included) and check its stack bounds.
+                    block = blocks + blockAt[pc - 1];
+                    goto checkBlock;
                 case 0x5f:
                     stack[sp++] = default;
                     continue;
@@ -354,8 +370,22 @@ public sealed unsafe class VirtualMachine : IDisposable
                     pc = f.Pc;
                     gas = f.Gas;
                     if (s != ExecStatus.Continue) goto exit;
-                    continue;
+                    if (!endsBlock[op] || code[pc] == 0x5b) continue;
+                    goto enterBlock;
             }
+
+        // Entering the block at pc (not a JUMPDEST: those enter their own block when they run).
+        enterBlock:
+            block = blocks + blockAt[pc];
+        checkBlock:
+            // One test for both bounds: below MinSp wraps to a huge unsigned value (Yellow Paper 9.4.2).
+            above = sp - block->MinSp;
+            if ((uint)above > (uint)block->SpRange)
+            {
+                s = sp < block->UnderflowBelow ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
+                goto exit;
+            }
+            if ((gas -= block->Gas) < 0) { s = ExecStatus.OutOfGas; goto exit; }
         }
     exit:
         f.Sp = sp;
