@@ -28,7 +28,7 @@ public sealed class DevnetEndToEndTests : IDisposable
             string output = ScriptRunner.AssertPasses(devnet, "e2e.mjs", devnet.DescriptionPath, summary);
             // Every scenario ran (a step that is silently missing would otherwise pass).
             foreach (string step in new[] { "1. canonical", "2a. paused", "2b. mint cap", "2c. reverting", "2d. out-of-gas", "2e. a burn the user cannot afford",
-                         "3a. A -> B -> C", "3b. A -> B -> C with C failing", "3c. replaying", "4. security" })
+                         "3a. A -> B -> C", "3b. A -> B -> C with C failing", "3c. replaying", "3d. ETH", "4a. messageSender cannot be faked", "4. security", "5. after everything" })
                 Assert.Contains("- " + step, output);
             Assert.Equal(0, devnet.Terminate(TimeSpan.FromSeconds(30)));
         }
