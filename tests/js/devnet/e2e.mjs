@@ -10,7 +10,7 @@
 // Expected values come from the protocol text (docs/protocol.md: slots, type strings, selectors), ethers' ABI
 // encoder and keccak, and lib.mjs's independent MPT proof verifier, never from the node's own answers.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ethers, Checks, rawRpc, verifyMptProof, artifact } from '../lib.mjs';
+import { ethers, Checks, rawRpc, verifyMptProof, artifact, describeError, withTimeout } from '../lib.mjs';
 
 const descPath = process.argv[2];
 if (!descPath) { console.error('usage: node e2e.mjs <devnet.json> [summary.json]'); process.exit(2); }
@@ -52,7 +52,20 @@ const mintHash = (src, dst, nonce, token, from, to, amount) => ethers.keccak256(
   ['bytes32', 'uint256', 'uint256', 'uint256', 'address', 'address', 'address', 'uint256'],
   [MINT_TYPEHASH, src, dst, nonce, token, from, to, amount]));
 
-const checks = new Checks('devnet e2e');
+/** lib.mjs's Checks with a 60 s step budget: a step here sends several transactions on a shared, busy machine. */
+class DevnetChecks extends Checks {
+  async step(name, fn) {
+    this.current = name;
+    const t0 = Date.now();
+    console.log(`- ${name}`);
+    try { await withTimeout(fn(), 60000, name); } catch (e) {
+      this.failures.push(`[${name}] threw: ${describeError(e)}`);
+      console.log(`  FAIL threw: ${describeError(e)}`);
+    }
+    if (Date.now() - t0 > 5000) console.log(`  (took ${Date.now() - t0} ms)`);
+  }
+}
+const checks = new DevnetChecks('devnet e2e');
 const rollups = desc.rollups.map((r) => ({ ...r, id: BigInt(r.chainId), provider: new ethers.JsonRpcProvider(r.rpc, r.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 }) }));
 const [A, B, C] = rollups;
 // devnet.json's dev keys (account 0 administers LST; account 1 is the user; account 2 deploys the probes).
@@ -79,7 +92,7 @@ async function send(r, key, to, data, { nonce, value = 0n, gas = GAS } = {}) {
 
 /** Polls eth_getTransactionReceipt (the user's view); throws with the node's status of the transaction on timeout. */
 async function receipt(r, hash) {
-  for (let i = 0; i < 200; i++) {
+  for (const end = Date.now() + 20000; Date.now() < end;) {
     const rc = await r.provider.getTransactionReceipt(hash);
     if (rc) return rc;
     await new Promise((res) => setTimeout(res, 40));
@@ -90,7 +103,7 @@ async function receipt(r, hash) {
 
 /** Polls lockstep_getMessageStatus until the transaction leaves `pending`. */
 async function statusOf(r, hash) {
-  for (let i = 0; i < 150; i++) {
+  for (const end = Date.now() + 20000; Date.now() < end;) {
     const s = await r.provider.send('lockstep_getMessageStatus', [hash]);
     if (s && s.status !== 'pending') return s;
     await new Promise((res) => setTimeout(res, 40));

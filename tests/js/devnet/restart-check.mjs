@@ -40,7 +40,7 @@ await checks.step('the restarted set still builds superblocks', async () => {
   const a = rollups[0];
   const w = new ethers.Wallet(ethers.HDNodeWallet.fromPhrase('test test test test test test test test test test test junk', undefined, "m/44'/60'/0'/0/5").privateKey, a.provider);
   const tx = await w.sendTransaction({ to: w.address, value: 1n, gasLimit: 21000n });
-  const rc = await tx.wait(1, 10000);
+  const rc = await tx.wait(1, 30000);
   checks.eq(rc?.status, 1, 'a transfer after restart is mined');
   checks.eq(rc?.blockNumber, summary.heads[a.chainId].number + 1, 'on top of the preserved head');
 });
