@@ -18,6 +18,7 @@ public static class DevnetCommand
           --rollups N          rollups in the set (default 2, at least 2)
           --chain-id N         chain id of the first rollup; rollup i gets N + i (default 901)
           --port N             RPC port of the first rollup; rollup i listens on N + i (default 9545; 0: free ports)
+          --explorer-port N    port of the explorer page and /metrics (default: --port minus 1; 0: a free port)
           --host ADDR          listen address (default 127.0.0.1; anything else is reachable from the network)
           --data-dir DIR       keep the set in DIR and resume from it on restart (default: a temp dir deleted on exit)
           --block-time S       a superblock every S seconds (default: as soon as transactions arrive)
@@ -56,6 +57,7 @@ public static class DevnetCommand
             FirstChainId = s.ChainId,
             Host = s.Host,
             BasePort = s.Port,
+            ExplorerPort = s.ExplorerPort,
             DataDir = dataDir,
             Cadence = s.BlockTime is null ? SuperblockCadence.Instant : SuperblockCadence.Interval,
             BlockTime = TimeSpan.FromSeconds(s.BlockTime ?? 1),
@@ -111,6 +113,8 @@ public static class DevnetCommand
         Console.WriteLine($"Mnemonic:    {s.Mnemonic}");
         Console.WriteLine($"Superblocks: {(s.BlockTime is double t ? $"every {t} s" : "instant (as transactions arrive)")}");
         Console.WriteLine($"Data dir:    {Path.GetFullPath(devnet.Options.DataDir)}{(temporary ? " (temporary, deleted on exit)" : "")}");
+        Console.WriteLine($"Explorer:    {devnet.Explorer.Url}");
+        Console.WriteLine($"Metrics:     {devnet.Explorer.MetricsUrl}  (Prometheus text format)");
         if (!IPAddress.IsLoopback(s.Host))
             Console.Error.WriteLine($"WARNING: listening on {s.Host}: the RPC is reachable from the network");
         Console.WriteLine($"Description: {devnet.DescriptionPath}");
@@ -123,6 +127,7 @@ public static class DevnetCommand
         public int Rollups = 2;
         public ulong ChainId = DevnetOptions.DefaultFirstChainId;
         public int Port = DevnetOptions.DefaultBasePort;
+        public int? ExplorerPort;
         public IPAddress Host = IPAddress.Loopback;
         public string? DataDir;
         public double? BlockTime;
@@ -149,6 +154,7 @@ public static class DevnetCommand
                         s.ChainId = ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong c) && c > 0 ? c : throw new ArgumentException("--chain-id must be a positive integer");
                         break;
                     case "--port": s.Port = ParseInt(a, Value(), 0, 65535); break;
+                    case "--explorer-port": s.ExplorerPort = ParseInt(a, Value(), 0, 65535); break;
                     case "--host":
                         string h = Value();
                         s.Host = h == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(h, out IPAddress? ip) ? ip : throw new ArgumentException($"--host: '{h}' is not an IP address");
