@@ -203,6 +203,8 @@ await checks.step('1. canonical: burn LST on A, mint on B in the same superblock
   checks.eq(rcB?.blockNumber, rc.blockNumber, 'mint in the B block of the same height');
   const txB = await B.provider.getTransaction(legB.transactionHash);
   checks.eq(txB?.from?.toLowerCase(), PROTOCOL_SENDER, 'mint sent by PROTOCOL_SENDER');
+  checks.eq(txB?.type, 0x7f, 'mint is a protocol transaction (type 0x7F)');
+  checks.eq(txB?.data, iface.encodeFunctionData('mint', [A.id, nonce0, LST, user.address, recipient, amount]), 'mint calldata as docs/protocol.md (selector 0xdf94b864)');
   const sb = await A.provider.send('lockstep_getSuperblock', [ethers.toQuantity(rc.blockNumber)]);
   const hashOn = (r) => sb.blocks.find((b) => BigInt(b.chainId) === r.id)?.hash;
   checks.eq(sb.blocks.length, rollups.length, 'superblock has one block per rollup');
@@ -234,7 +236,7 @@ await checks.step('1. canonical: burn LST on A, mint on B in the same superblock
 
 await checks.step('2a. paused token on B: burn rejected, no trace, nonce reusable', async () => {
   await adminSend(B, LST, iface.encodeFunctionData('setPaused', [true]));
-  const r = await expectRejected('paused', MINT_BURN, iface.encodeFunctionData('burn', [LST, 5n, B.id, user.address]), /MintPaused/, B.id);
+  const r = await expectRejected('paused', MINT_BURN, iface.encodeFunctionData('burn', [LST, 5n, B.id, user.address]), /^mint #\d+ from chain 901 to chain 902 \(depth 1\) failed: MintPaused\(\)$/, B.id);
   await adminSend(B, LST, iface.encodeFunctionData('setPaused', [false]));
   const h = await send(A, user.privateKey, MINT_BURN, iface.encodeFunctionData('burn', [LST, 5n, B.id, user.address]), { nonce: r.nonce });
   const rc = await receipt(A, h);
@@ -246,7 +248,7 @@ await checks.step('2a. paused token on B: burn rejected, no trace, nonce reusabl
 await checks.step('2b. mint cap on B: burn above the cap rejected', async () => {
   const supplyB = await read(B, 'totalSupply', []);
   await adminSend(B, LST, iface.encodeFunctionData('setMintCap', [supplyB + 10n]));
-  await expectRejected('mint cap', MINT_BURN, iface.encodeFunctionData('burn', [LST, 11n, B.id, user.address]), /MintCapExceeded/, B.id);
+  await expectRejected('mint cap', MINT_BURN, iface.encodeFunctionData('burn', [LST, 11n, B.id, user.address]), /failed: MintCapExceeded\(/, B.id);
   await adminSend(B, LST, iface.encodeFunctionData('setMintCap', [0n]));
 });
 
