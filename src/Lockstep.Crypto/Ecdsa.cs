@@ -6,8 +6,9 @@ namespace Lockstep.Crypto;
 
 /// <summary>
 /// ECDSA over secp256k1 as Ethereum uses it (Yellow Paper appendix F), backed by the native
-/// bitcoin-core libsecp256k1 through Secp256k1.Net. Each thread owns its own native context, so
-/// callers may recover senders from many threads at once without locks.
+/// bitcoin-core libsecp256k1 (the build Secp256k1.Net ships). Recovery calls the library directly with one
+/// shared context (<see cref="NativeSecp256k1"/>); signing and key derivation go through the Secp256k1.Net wrapper
+/// with a context per thread. Callers may recover senders from many threads at once without locks.
 /// </summary>
 public static class Ecdsa
 {
