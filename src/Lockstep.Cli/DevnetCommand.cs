@@ -29,23 +29,7 @@ public static class DevnetCommand
         """;
 
     /// <summary>Runs the devnet until SIGINT/SIGTERM; returns the process exit code.</summary>
-    public static int Run(string[] args)
-    {
-        Settings s;
-        try { s = Settings.Parse(args); }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"lockstep devnet: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
-        if (s.Help)
-        {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-        return RunAsync(s).GetAwaiter().GetResult();
-    }
+    public static int Run(string[] args) => CommandLine.Run("devnet", Usage, args, Settings.Parse, s => s.Help, RunAsync);
 
     private static async Task<int> RunAsync(Settings s)
     {
@@ -77,10 +61,7 @@ public static class DevnetCommand
         devnet.Sequencer.Failed += e => Console.Error.WriteLine($"superblock failed: {e}");
         PrintBanner(devnet, temporary, s);
 
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
-        await stop.Task.ConfigureAwait(false);
+        await CommandLine.WaitForShutdownSignalAsync().ConfigureAwait(false);
 
         Console.WriteLine("shutting down");
         await devnet.DisposeAsync().ConfigureAwait(false);
@@ -115,8 +96,7 @@ public static class DevnetCommand
         Console.WriteLine($"Data dir:    {Path.GetFullPath(devnet.Options.DataDir)}{(temporary ? " (temporary, deleted on exit)" : "")}");
         Console.WriteLine($"Explorer:    {devnet.Explorer.Url}");
         Console.WriteLine($"Metrics:     {devnet.Explorer.MetricsUrl}  (Prometheus text format)");
-        if (!IPAddress.IsLoopback(s.Host))
-            Console.Error.WriteLine($"WARNING: listening on {s.Host}: the RPC is reachable from the network");
+        CommandLine.WarnIfExposed(s.Host);
         Console.WriteLine($"Description: {devnet.DescriptionPath}");
         Console.WriteLine("Devnet ready");
         Console.Out.Flush();
@@ -139,29 +119,28 @@ public static class DevnetCommand
         {
             var s = new Settings();
             // Environment first, flags override (documented in Usage).
-            if (Environment.GetEnvironmentVariable("LOCKSTEP_DEVNET_ROLLUPS") is { Length: > 0 } r) s.Rollups = ParseInt("LOCKSTEP_DEVNET_ROLLUPS", r, 2, 64);
-            if (Environment.GetEnvironmentVariable("LOCKSTEP_DEVNET_PORT") is { Length: > 0 } p) s.Port = ParseInt("LOCKSTEP_DEVNET_PORT", p, 0, 65535);
+            if (Environment.GetEnvironmentVariable("LOCKSTEP_DEVNET_ROLLUPS") is { Length: > 0 } r) s.Rollups = CommandLine.ParseInt("LOCKSTEP_DEVNET_ROLLUPS", r, 2, 64);
+            if (Environment.GetEnvironmentVariable("LOCKSTEP_DEVNET_PORT") is { Length: > 0 } p) s.Port = CommandLine.ParseInt("LOCKSTEP_DEVNET_PORT", p, 0, 65535);
             if (Environment.GetEnvironmentVariable("LOCKSTEP_DEVNET_DATA_DIR") is { Length: > 0 } d) s.DataDir = d;
-            if (Environment.GetEnvironmentVariable("LOCKSTEP_DEVNET_BLOCK_TIME") is { Length: > 0 } bt) s.BlockTime = ParseSeconds("LOCKSTEP_DEVNET_BLOCK_TIME", bt);
+            if (Environment.GetEnvironmentVariable("LOCKSTEP_DEVNET_BLOCK_TIME") is { Length: > 0 } bt) s.BlockTime = CommandLine.ParseSeconds("LOCKSTEP_DEVNET_BLOCK_TIME", bt);
             for (int i = 0; i < args.Length; i++)
             {
                 string a = args[i];
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{a} needs a value");
                 switch (a)
                 {
-                    case "--rollups": s.Rollups = ParseInt(a, Value(), 2, 64); break;
+                    case "--rollups": s.Rollups = CommandLine.ParseInt(a, Value(), 2, 64); break;
                     case "--chain-id":
-                        s.ChainId = ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong c) && c > 0 ? c : throw new ArgumentException("--chain-id must be a positive integer");
+                        s.ChainId = CommandLine.ParseChainId(a, Value());
                         break;
-                    case "--port": s.Port = ParseInt(a, Value(), 0, 65535); break;
-                    case "--explorer-port": s.ExplorerPort = ParseInt(a, Value(), 0, 65535); break;
+                    case "--port": s.Port = CommandLine.ParseInt(a, Value(), 0, 65535); break;
+                    case "--explorer-port": s.ExplorerPort = CommandLine.ParseInt(a, Value(), 0, 65535); break;
                     case "--host":
-                        string h = Value();
-                        s.Host = h == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(h, out IPAddress? ip) ? ip : throw new ArgumentException($"--host: '{h}' is not an IP address");
+                        s.Host = CommandLine.ParseHost(a, Value());
                         break;
                     case "--data-dir": s.DataDir = Value(); break;
-                    case "--block-time": s.BlockTime = ParseSeconds(a, Value()); break;
-                    case "--accounts": s.Accounts = ParseInt(a, Value(), 1, 1000); break;
+                    case "--block-time": s.BlockTime = CommandLine.ParseSeconds(a, Value()); break;
+                    case "--accounts": s.Accounts = CommandLine.ParseInt(a, Value(), 1, 1000); break;
                     case "--mnemonic": s.Mnemonic = Value(); break;
                     case "-h" or "--help": s.Help = true; break;
                     default: throw new ArgumentException($"unknown option '{a}'");
@@ -171,12 +150,6 @@ public static class DevnetCommand
             return s;
         }
 
-        private static double ParseSeconds(string flag, string text) =>
-            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double t) && t > 0 ? t : throw new ArgumentException($"{flag} must be a positive number of seconds");
 
-        private static int ParseInt(string flag, string text, int min, int max) =>
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
-                ? v
-                : throw new ArgumentException($"{flag} must be an integer in [{min}, {max}]");
     }
 }

@@ -38,23 +38,7 @@ public static class NodeCommand
         """;
 
     /// <summary>Runs the node until SIGINT/SIGTERM; returns the exit code.</summary>
-    public static int Run(string[] args)
-    {
-        Settings s;
-        try { s = Settings.Parse(args); }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"lockstep node: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
-        if (s.Help)
-        {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-        return RunAsync(s).GetAwaiter().GetResult();
-    }
+    public static int Run(string[] args) => CommandLine.Run("node", Usage, args, Settings.Parse, s => s.Help, RunAsync);
 
     private static async Task<int> RunAsync(Settings s)
     {
@@ -144,10 +128,7 @@ public static class NodeCommand
         producer.Start();
 
         PrintBanner(s, chain, accounts, dataDir, temporary, server.Url);
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
-        await stop.Task.ConfigureAwait(false);
+        await CommandLine.WaitForShutdownSignalAsync().ConfigureAwait(false);
 
         Console.WriteLine("shutting down");
         await server.StopAsync().ConfigureAwait(false);
@@ -181,8 +162,7 @@ public static class NodeCommand
         Console.WriteLine($"Data dir:    {dataDir}{(temporary ? " (temporary, deleted on exit)" : "")}");
         Console.WriteLine($"Blocks:      {(s.NoMining ? "on evm_mine only" : s.BlockTime is double t ? $"every {t} s" : "instant (as transactions arrive)")}");
         if (s.Admin) Console.WriteLine("Admin:       evm_mine, evm_setNextBlockTimestamp, evm_increaseTime (loopback clients only)");
-        if (!IPAddress.IsLoopback(s.Host))
-            Console.Error.WriteLine($"WARNING: listening on {s.Host}: the RPC is reachable from the network");
+        CommandLine.WarnIfExposed(s.Host);
         Console.WriteLine($"WebSocket:   ws://{url.Authority}");
         Console.WriteLine($"RPC listening on {url.ToString().TrimEnd('/')}");
         Console.Out.Flush();
@@ -216,28 +196,27 @@ public static class NodeCommand
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{a} needs a value");
                 switch (a)
                 {
-                    case "--port": s.Port = ParseInt(a, Value(), 0, 65535); break;
+                    case "--port": s.Port = CommandLine.ParseInt(a, Value(), 0, 65535); break;
                     case "--host":
-                        string h = Value();
-                        s.Host = h == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(h, out IPAddress? ip) ? ip : throw new ArgumentException($"--host: '{h}' is not an IP address");
+                        s.Host = CommandLine.ParseHost(a, Value());
                         break;
                     case "--chain-id":
-                        s.ChainId = ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong c) && c > 0 ? c : throw new ArgumentException("--chain-id must be a positive integer");
+                        s.ChainId = CommandLine.ParseChainId(a, Value());
                         break;
                     case "--data-dir": s.DataDir = Value(); break;
                     case "--genesis": s.GenesisFile = Value(); break;
                     case "--block-time":
-                        s.BlockTime = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double t) && t > 0 ? t : throw new ArgumentException("--block-time must be a positive number of seconds");
+                        s.BlockTime = CommandLine.ParseSeconds(a, Value());
                         break;
                     case "--no-mining": s.NoMining = true; break;
-                    case "--accounts": s.Accounts = ParseInt(a, Value(), 0, 1000); break;
+                    case "--accounts": s.Accounts = CommandLine.ParseInt(a, Value(), 0, 1000); break;
                     case "--mnemonic": s.Mnemonic = Value(); break;
                     case "--admin": s.Admin = true; break;
-                    case "--max-body": s.MaxBody = ParseInt(a, Value(), 1024, int.MaxValue - 1); break;
-                    case "--max-batch": s.MaxBatch = ParseInt(a, Value(), 1, 1_000_000); break;
-                    case "--logs-range": s.LogsRange = (ulong)ParseInt(a, Value(), 1, int.MaxValue); break;
-                    case "--pool-per-sender": s.PoolPerSender = ParseInt(a, Value(), 1, 1_000_000); break;
-                    case "--pool-size": s.PoolTotal = ParseInt(a, Value(), 1, 10_000_000); break;
+                    case "--max-body": s.MaxBody = CommandLine.ParseInt(a, Value(), 1024, int.MaxValue - 1); break;
+                    case "--max-batch": s.MaxBatch = CommandLine.ParseInt(a, Value(), 1, 1_000_000); break;
+                    case "--logs-range": s.LogsRange = (ulong)CommandLine.ParseInt(a, Value(), 1, int.MaxValue); break;
+                    case "--pool-per-sender": s.PoolPerSender = CommandLine.ParseInt(a, Value(), 1, 1_000_000); break;
+                    case "--pool-size": s.PoolTotal = CommandLine.ParseInt(a, Value(), 1, 10_000_000); break;
                     case "-h" or "--help": s.Help = true; break;
                     default: throw new ArgumentException($"unknown option '{a}'");
                 }
@@ -246,9 +225,5 @@ public static class NodeCommand
             return s;
         }
 
-        private static int ParseInt(string flag, string text, int min, int max) =>
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
-                ? v
-                : throw new ArgumentException($"{flag} must be an integer in [{min}, {max}]");
     }
 }

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+
+namespace Lockstep.Cli;
+
+/// <summary>What the long-running commands (<c>node</c>, <c>devnet</c>) share: flag parsing, usage errors, shutdown on signals.</summary>
+internal static class CommandLine
+{
+    /// <summary>
+    /// Parses <paramref name="args"/>; a bad flag prints the message and the usage and gives exit code 2, <c>--help</c>
+    /// prints the usage and gives 0; otherwise runs <paramref name="run"/> and returns its exit code.
+    /// </summary>
+    public static int Run<TSettings>(string command, string usage, string[] args, Func<string[], TSettings> parse,
+        Func<TSettings, bool> wantsHelp, Func<TSettings, Task<int>> run)
+    {
+        TSettings settings;
+        try { settings = parse(args); }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"lockstep {command}: {e.Message}");
+            Console.Error.WriteLine(usage);
+            return 2;
+        }
+        if (wantsHelp(settings))
+        {
+            Console.WriteLine(usage);
+            return 0;
+        }
+        return run(settings).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Completes on the first SIGINT (Ctrl-C) or SIGTERM, which then no longer kill the process.</summary>
+    public static async Task WaitForShutdownSignalAsync()
+    {
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        await stop.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>An integer flag in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static int ParseInt(string flag, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
+            ? v
+            : throw new ArgumentException($"{flag} must be an integer in [{min}, {max}]");
+
+    /// <summary>A positive number of seconds (fractions allowed).</summary>
+    public static double ParseSeconds(string flag, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double t) && t > 0
+            ? t
+            : throw new ArgumentException($"{flag} must be a positive number of seconds");
+
+    /// <summary>A positive chain id.</summary>
+    public static ulong ParseChainId(string flag, string text) =>
+        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong c) && c > 0
+            ? c
+            : throw new ArgumentException($"{flag} must be a positive integer");
+
+    /// <summary>A listen address: an IP address or <c>localhost</c>.</summary>
+    public static IPAddress ParseHost(string flag, string text) =>
+        text == "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(text, out IPAddress? ip) ? ip
+        : throw new ArgumentException($"{flag}: '{text}' is not an IP address");
+
+    /// <summary>Warns on stderr when <paramref name="host"/> is not loopback.</summary>
+    public static void WarnIfExposed(IPAddress host)
+    {
+        if (!IPAddress.IsLoopback(host))
+            Console.Error.WriteLine($"WARNING: listening on {host}: the RPC is reachable from the network");
+    }
+}
