@@ -6,7 +6,16 @@ cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# Node tools (solc-js, anvil, cast, ethers) into tools/node_modules, exactly as locked.
+# Headless Chromium for the explorer's browser test (Debian package; Playwright drives it, downloads nothing).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium; the browser test will fail and say why"
+  else
+    echo "warning: /usr/bin/chromium missing and not root: install chromium, or the browser test will fail and say why"
+  fi
+fi
+
+# Node tools (solc-js, anvil, cast, ethers, viem) into tools/node_modules, exactly as locked.
 (cd tools && npm ci --no-audit --no-fund --loglevel=error) || exit 1
 # Committed contract artifacts must match their sources.
 node tools/compile-contracts.js --check || exit 1
