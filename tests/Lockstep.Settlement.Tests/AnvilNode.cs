@@ -22,10 +22,10 @@ internal sealed class AnvilNode : IDisposable
     public Uri Url { get; }
     public JsonRpcL1Client Client { get; }
 
-    public AnvilNode(params string[] extraArgs)
+    public AnvilNode(int port = 0, params string[] extraArgs)
     {
         string binary = Path.Combine(RepoPaths.Root, "tools", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
-        _process = Process.Start(new ProcessStartInfo(binary, ["--host", "127.0.0.1", "--port", "0", "--hardfork", "cancun", .. extraArgs])
+        _process = Process.Start(new ProcessStartInfo(binary, ["--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--hardfork", "cancun", .. extraArgs])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         }) ?? throw new InvalidOperationException("anvil did not start");
