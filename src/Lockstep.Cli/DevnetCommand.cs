@@ -24,6 +24,9 @@ public static class DevnetCommand
           --block-time S       a superblock every S seconds (default: as soon as transactions arrive)
           --accounts N         dev accounts funded on every rollup (default 10)
           --mnemonic WORDS     dev account mnemonic (default: test test ... junk)
+          --l1-port N          RPC port of the embedded L1 (default 8545; a free port with --port 0)
+          --challenge-window S challenge window of the L1 inbox in seconds (default 60)
+          --no-l1              run the rollups without the embedded L1 and the batch poster
         Environment: LOCKSTEP_DEVNET_ROLLUPS, LOCKSTEP_DEVNET_PORT, LOCKSTEP_DEVNET_DATA_DIR and
         LOCKSTEP_DEVNET_BLOCK_TIME give defaults that flags override.
         """;
@@ -47,6 +50,9 @@ public static class DevnetCommand
             BlockTime = TimeSpan.FromSeconds(s.BlockTime ?? 1),
             Accounts = s.Accounts,
             Mnemonic = s.Mnemonic,
+            EmbeddedL1 = !s.NoL1,
+            L1Port = s.L1Port,
+            ChallengeWindowSeconds = s.ChallengeWindow,
         };
         Devnet.Devnet devnet;
         try
@@ -59,6 +65,7 @@ public static class DevnetCommand
             return 1;
         }
         devnet.Sequencer.Failed += e => Console.Error.WriteLine($"superblock failed: {e}");
+        devnet.PosterFailed += e => Console.Error.WriteLine($"L1 posting failed (will retry): {e.Message}");
         PrintBanner(devnet, temporary, s);
 
         await CommandLine.WaitForShutdownSignalAsync().ConfigureAwait(false);
@@ -82,6 +89,13 @@ public static class DevnetCommand
         foreach (DevnetRollup r in devnet.Rollups)
             Console.WriteLine($"{r.Name,-10} chain id {r.Chain.ChainId,-8} {r.Server.Url.ToString().TrimEnd('/')}  (ws {r.Server.WebSocketUrl.ToString().TrimEnd('/')})  head {r.Chain.Head.Number}");
         Console.WriteLine();
+        if (devnet.L1 is { } l1)
+        {
+            Console.WriteLine($"L1 (embedded) chain id {l1.Chain.ChainId,-8} {l1.Url.ToString().TrimEnd('/')}  challenge window {devnet.Options.ChallengeWindowSeconds} s");
+            foreach (KeyValuePair<string, string> kv in devnet.Describe().L1!.Contracts) Console.WriteLine($"  {kv.Key,-17} {kv.Value}");
+            Console.WriteLine();
+        }
+        else Console.WriteLine("L1: none (--no-l1): superblocks are not posted");
         Console.WriteLine("System contracts (same address on every rollup)");
         Console.WriteLine("==================");
         foreach (KeyValuePair<string, string> kv in devnet.Describe().Rollups[0].Contracts) Console.WriteLine($"{kv.Key,-17} {kv.Value}");
@@ -114,6 +128,9 @@ public static class DevnetCommand
         public int Accounts = 10;
         public string Mnemonic = Node.DevAccounts.TestMnemonic;
         public bool Help;
+        public bool NoL1;
+        public int? L1Port;
+        public ulong ChallengeWindow = 60;
 
         public static Settings Parse(string[] args)
         {
@@ -142,6 +159,9 @@ public static class DevnetCommand
                     case "--block-time": s.BlockTime = CommandLine.ParseSeconds(a, Value()); break;
                     case "--accounts": s.Accounts = CommandLine.ParseInt(a, Value(), 1, 1000); break;
                     case "--mnemonic": s.Mnemonic = Value(); break;
+                    case "--no-l1": s.NoL1 = true; break;
+                    case "--l1-port": s.L1Port = CommandLine.ParseInt(a, Value(), 0, 65535); break;
+                    case "--challenge-window": s.ChallengeWindow = (ulong)CommandLine.ParseInt(a, Value(), 1, int.MaxValue); break;
                     case "-h" or "--help": s.Help = true; break;
                     default: throw new ArgumentException($"unknown option '{a}'");
                 }

@@ -16,8 +16,9 @@ public sealed record DevnetRollup(string Name, RollupChain Chain, RpcServer Serv
 /// <summary>
 /// A rollup set in one process: N rollups with the system contracts predeployed, one shared sequencer sealing
 /// superblocks, and a JSON-RPC server per rollup (standard <c>eth_*</c> plus <c>lockstep_*</c>). Writes the
-/// machine-readable description (<see cref="DescriptionPath"/>) that scripts read. The L1 side (embedded L1,
-/// batch poster, verifier) is not part of it yet: its description has <c>"l1": null</c>.
+/// machine-readable description (<see cref="DescriptionPath"/>) that scripts read. By default an embedded L1 runs
+/// beside it and a batch poster settles every superblock there (<c>Devnet.Settlement.cs</c>); the verifier is not
+/// part of it yet.
 /// </summary>
 public sealed partial class Devnet : IAsyncDisposable
 {
@@ -123,6 +124,7 @@ public sealed partial class Devnet : IAsyncDisposable
             }
             devnet.Rollups = rollups;
             await devnet.StartExplorerAsync(cancel).ConfigureAwait(false);
+            await devnet.StartSettlementAsync(cancel).ConfigureAwait(false);
             devnet.WriteDescription();
             sequencer.Start();
             return devnet;
@@ -136,7 +138,7 @@ public sealed partial class Devnet : IAsyncDisposable
 
     /// <summary>The machine-readable description (DESIGN.md, "Interfaces others will script against").</summary>
     public DevnetDescription Describe() => new(
-        L1: null,
+        L1: DescribeL1(),
         Rollups: [.. Rollups.Select(r => new DevnetRollupDescription(
             r.Name, r.Chain.ChainId, r.Server.Url.ToString().TrimEnd('/'), r.Server.WebSocketUrl.ToString().TrimEnd('/'),
             new Dictionary<string, string>
@@ -161,6 +163,9 @@ public sealed partial class Devnet : IAsyncDisposable
     /// <summary>Stops the servers, then the sequencer, and closes the store.</summary>
     public async ValueTask DisposeAsync()
     {
+        // The poster stops first (it reads superblocks), the L1 last (the poster talks to it).
+        Poster?.Dispose();
+        Poster = null;
         await StopExplorerAsync().ConfigureAwait(false);
         foreach ((EthModule eth, RpcServer server) in _servers)
         {
@@ -168,5 +173,6 @@ public sealed partial class Devnet : IAsyncDisposable
             eth.Dispose();
         }
         Sequencer.Dispose();
+        await StopSettlementAsync().ConfigureAwait(false);
     }
 }

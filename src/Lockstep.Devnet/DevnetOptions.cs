@@ -14,6 +14,24 @@ public sealed class DevnetOptions
     /// <summary>RPC port of the first rollup; rollup i listens on <c>BasePort + i</c>.</summary>
     public const int DefaultBasePort = 9545;
 
+    /// <summary>RPC port of the embedded L1 (anvil's default).</summary>
+    public const int DefaultL1Port = 8545;
+
+    /// <summary>Run the embedded L1 (our own chain with the L1 contracts) and post every superblock to it.</summary>
+    public bool EmbeddedL1 { get; init; } = true;
+
+    /// <summary>RPC port of the embedded L1; null: <see cref="DefaultL1Port"/>, or a free port when <see cref="BasePort"/> is 0.</summary>
+    public int? L1Port { get; init; }
+
+    /// <summary>Challenge window of the L1 inbox in seconds (7 days on a real L1; a minute on a devnet).</summary>
+    public ulong ChallengeWindowSeconds { get; init; } = 60;
+
+    /// <summary>Longest wait before pending superblocks are posted to the L1.</summary>
+    public double PostEverySeconds { get; init; } = 5;
+
+    /// <summary>Where the compiled L1 contracts are; null: <c>contracts/artifacts</c> found above the working directory.</summary>
+    public string? ArtifactsDir { get; init; }
+
     /// <summary>Number of rollups in the set (at least 2: the set exists to cross between rollups).</summary>
     public int Rollups { get; init; } = 2;
 

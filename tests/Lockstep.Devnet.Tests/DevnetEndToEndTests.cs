@@ -47,6 +47,8 @@ public sealed class DevnetEndToEndTests : IDisposable
         string output = ScriptRunner.AssertPasses(devnet, "e2e.mjs", devnet.DescriptionPath);
         Assert.Contains("- 1. canonical", output);
         Assert.Contains("- 2a. paused", output);
+        // The superblocks of that run are settled on the embedded L1 with the rollups' own state roots.
+        ScriptRunner.AssertPasses(devnet, "settlement-check.mjs", devnet.DescriptionPath);
     }
 
     /// <summary>devnet.json as documented (issue 4, DevnetCommand): chain ids 901.., RPC URLs, dev keys with one 0x prefix.</summary>
