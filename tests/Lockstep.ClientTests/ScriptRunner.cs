@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using Lockstep.Testing;
 
 namespace Lockstep.ClientTests;
 
@@ -9,33 +9,11 @@ internal static class ScriptRunner
     /// <summary>Each script must finish well within this (the brief allows 60 s per script).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>Runs `node tests/js/SCRIPT ARGS...`; returns the combined output.</summary>
+    /// <summary>Runs `node tests/js/SCRIPT ARGS...`; returns the combined output (exit code -1 when killed at the timeout).</summary>
     public static (int ExitCode, string Output) Run(string script, params string[] args)
     {
-        var psi = new ProcessStartInfo(Toolchain.Node)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Toolchain.ScriptsDir,
-        };
-        psi.ArgumentList.Add(Path.Combine(Toolchain.ScriptsDir, script));
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        var output = new StringBuilder();
-        using var p = new Process { StartInfo = psi };
-        p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine("stderr: " + e.Data); };
-        p.Start();
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        if (!p.WaitForExit(Timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            p.WaitForExit();
-            lock (output) return (-1, output + $"\n(killed after {Timeout.TotalSeconds} s)");
-        }
-        p.WaitForExit();
-        lock (output) return (p.ExitCode, output.ToString());
+        (int code, string output, bool timedOut) = ExternalTools.RunScript(Toolchain.Node, Toolchain.ScriptsDir, script, Timeout, args);
+        return timedOut ? (-1, output + $"\n(killed after {Timeout.TotalSeconds} s)") : (code, output);
     }
 
     /// <summary>Runs a script against <paramref name="node"/> and fails the test with both outputs unless it exits 0.</summary>
@@ -50,5 +28,5 @@ internal static class ScriptRunner
     }
 
     /// <summary>The last <paramref name="chars"/> characters of <paramref name="text"/>.</summary>
-    public static string Tail(string text, int chars) => text.Length <= chars ? text : "..." + text[^chars..];
+    public static string Tail(string text, int chars) => ExternalTools.Tail(text, chars);
 }
