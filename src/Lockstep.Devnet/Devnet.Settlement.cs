@@ -16,11 +16,10 @@ public sealed partial class Devnet
     public BatchPoster? Poster { get; private set; }
 
     /// <summary>The sequencer's L1 account: the mnemonic's account right after the printed dev accounts.</summary>
-    public DevAccount SequencerL1Account { get; private set; } = null!;
+    public required DevAccount SequencerL1Account { get; init; }
 
     private async Task StartSettlementAsync(CancellationToken cancel)
     {
-        SequencerL1Account = DevAccounts.Derive(Options.Mnemonic, Options.Accounts + 1)[Options.Accounts];
         if (!Options.EmbeddedL1) return;
         string artifacts = Options.ArtifactsDir ?? FindArtifacts()
             ?? throw new InvalidOperationException("contracts/artifacts not found above the working directory or the program: run from the repository, or pass ArtifactsDir");

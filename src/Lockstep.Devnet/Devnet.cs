@@ -74,7 +74,9 @@ public sealed partial class Devnet : IAsyncDisposable
     /// </summary>
     public static async Task<Devnet> StartAsync(DevnetOptions options, CancellationToken cancel = default)
     {
-        IReadOnlyList<DevAccount> accounts = DevAccounts.Derive(options.Mnemonic, options.Accounts);
+        // One derivation (PBKDF2 + BIP-32) for the printed dev accounts and, right after them, the sequencer's L1 key.
+        IReadOnlyList<DevAccount> derived = DevAccounts.Derive(options.Mnemonic, options.Accounts + 1);
+        IReadOnlyList<DevAccount> accounts = [.. derived.Take(options.Accounts)];
         IReadOnlyList<Genesis> geneses = CreateGeneses(options, accounts);
         Directory.CreateDirectory(options.DataDir);
         var db = new RocksDbKeyValueStore(Path.Combine(options.DataDir, "rollups"));
@@ -104,7 +106,7 @@ public sealed partial class Devnet : IAsyncDisposable
             throw;
         }
 
-        var devnet = new Devnet(options, sequencer, accounts);
+        var devnet = new Devnet(options, sequencer, accounts) { SequencerL1Account = derived[options.Accounts] };
         try
         {
             var rollups = new List<DevnetRollup>();
