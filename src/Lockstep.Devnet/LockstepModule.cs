@@ -88,18 +88,10 @@ public sealed class LockstepModule(Devnet devnet, RollupChain chain)
         JsonElement p = call.Params.Get(0, "height");
         if (p.ValueKind == JsonValueKind.String && p.GetString() == "latest") height = devnet.Sequencer.Height;
         else height = RpcParams.ParseQuantity(p, 0, "height");
-        if (height == 0)
-        {
-            // Genesis is every rollup's block 0; it is not in the superblock index (nothing was sealed).
-            w.WriteStartObject();
-            RpcJson.Quantity(w, "height"u8, 0);
-            w.WriteStartArray("blocks");
-            foreach (RollupChain c in devnet.Sequencer.Chains) WriteBlockRef(w, c.ChainId, c.Store.GetBlockHash(0));
-            w.WriteEndArray();
-            w.WriteEndObject();
-            return;
-        }
-        IReadOnlyList<(ulong ChainId, Hash256 BlockHash)>? blocks = devnet.Sequencer.Superblocks.GetSuperblock(height);
+        // Genesis is every rollup's block 0; it is not in the superblock index (nothing was sealed).
+        IReadOnlyList<(ulong ChainId, Hash256 BlockHash)>? blocks = height == 0
+            ? [.. devnet.Sequencer.Chains.Select(c => (c.ChainId, c.Store.GetBlockHash(0)))]
+            : devnet.Sequencer.Superblocks.GetSuperblock(height);
         if (blocks is null)
         {
             w.WriteNullValue();
