@@ -4,6 +4,7 @@ using Lockstep.Evm.Precompiles.Bn254;
 using static Lockstep.Precompiles.Tests.TestUtil;
 using Lockstep.Evm.Precompiles.Curves;
 
+using Fp2 = Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>;
 namespace Lockstep.Precompiles.Tests;
 
 /// <summary>EIP-196 add/mul precompiles and the G1/G2 group laws.</summary>

@@ -1,10 +1,11 @@
 using System.Numerics;
 using Lockstep.Evm.Precompiles;
 using Lockstep.Evm.Precompiles.Bn254;
-using Fp6 = Lockstep.Evm.Precompiles.Curves.Fp6<Lockstep.Evm.Precompiles.Bn254.Fp2>;
-using Fp12 = Lockstep.Evm.Precompiles.Curves.Fp12<Lockstep.Evm.Precompiles.Bn254.Fp2>;
+using Fp6 = Lockstep.Evm.Precompiles.Curves.Fp6<Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>>;
+using Fp12 = Lockstep.Evm.Precompiles.Curves.Fp12<Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>>;
 using static Lockstep.Precompiles.Tests.TestUtil;
 
+using Fp2 = Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>;
 namespace Lockstep.Precompiles.Tests;
 
 /// <summary>EIP-197 pairing check: bilinearity and non-degeneracy, through the precompile's product-is-one output.</summary>

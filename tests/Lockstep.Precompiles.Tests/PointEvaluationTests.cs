@@ -6,10 +6,11 @@ using Lockstep.Evm.Precompiles.Bn254;
 using Lockstep.Primitives;
 using Lockstep.Testing;
 using BlsFp = Lockstep.Evm.Precompiles.Bls12381.Fp;
-using BlsFp2 = Lockstep.Evm.Precompiles.Bls12381.Fp2;
+using BlsFp2 = Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bls12381.Fp, Lockstep.Evm.Precompiles.Bls12381.Bls12381Xi>;
 using BlsPairing = Lockstep.Evm.Precompiles.Bls12381.Pairing;
 using Lockstep.Evm.Precompiles.Curves;
 
+using Fp2 = Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>;
 namespace Lockstep.Precompiles.Tests;
 
 /// <summary>0x0a point evaluation (EIP-4844) and the BLS12-381 arithmetic under it.</summary>

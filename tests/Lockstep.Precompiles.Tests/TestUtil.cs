@@ -2,6 +2,7 @@ using System.Numerics;
 using Lockstep.Evm.Precompiles.Bn254;
 using Lockstep.Evm.Precompiles.Curves;
 
+using Fp2 = Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>;
 namespace Lockstep.Precompiles.Tests;
 
 /// <summary>Encoding helpers shared by the alt_bn128 tests (EIP-196/197 layouts).</summary>

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Numerics;
 using Lockstep.Evm.Precompiles.Curves;
 
+using Fp2 = Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bls12381.Fp, Lockstep.Evm.Precompiles.Bls12381.Bls12381Xi>;
+
 namespace Lockstep.Evm.Precompiles.Bls12381;
 
 /// <summary>

@@ -12,7 +12,7 @@ namespace Lockstep.Evm.Precompiles.Bls12381;
 /// as six 64-bit limbs, least significant first; every stored value is fully reduced.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-internal readonly struct Fp : IField<Fp>
+internal readonly struct Fp : IPrimeField<Fp>
 {
     private const int Limbs = 6;
 
@@ -32,6 +32,8 @@ internal readonly struct Fp : IField<Fp>
     private Fp(ReadOnlySpan<ulong> l) { _l0 = l[0]; _l1 = l[1]; _l2 = l[2]; _l3 = l[3]; _l4 = l[4]; _l5 = l[5]; }
 
     public static Fp Zero => default;
+    static BigInteger IPrimeField<Fp>.Characteristic => Modulus;
+
     public static Fp One => OneValue;
     public bool IsZero => (_l0 | _l1 | _l2 | _l3 | _l4 | _l5) == 0;
 

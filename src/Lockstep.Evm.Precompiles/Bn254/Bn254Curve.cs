@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Numerics;
 using Lockstep.Evm.Precompiles.Curves;
 
+using Fp2 = Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>;
+
 namespace Lockstep.Evm.Precompiles.Bn254;
 
 /// <summary>

@@ -9,7 +9,7 @@ namespace Lockstep.Evm.Precompiles.Bn254;
 /// An element of the alt_bn128 base field F_p (EIP-196), p = 0x30644e72…d87cfd47 (254 bits), kept in Montgomery
 /// form a·2^256 mod p as four 64-bit limbs, least significant first. Every stored value is fully reduced (&lt; p).
 /// </summary>
-internal readonly struct Fp : IField<Fp>
+internal readonly struct Fp : IPrimeField<Fp>
 {
     /// <summary>The field modulus p (EIP-196).</summary>
     public static readonly BigInteger Modulus = BigInteger.Parse("030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47", System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
@@ -31,6 +31,8 @@ internal readonly struct Fp : IField<Fp>
     private Fp(ulong l0, ulong l1, ulong l2, ulong l3) { _l0 = l0; _l1 = l1; _l2 = l2; _l3 = l3; }
 
     public static Fp Zero => default;
+    static BigInteger IPrimeField<Fp>.Characteristic => Modulus;
+
     public static Fp One => OneValue;
     public bool IsZero => (_l0 | _l1 | _l2 | _l3) == 0;
 

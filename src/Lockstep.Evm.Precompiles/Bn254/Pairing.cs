@@ -1,7 +1,9 @@
-using Fp6 = Lockstep.Evm.Precompiles.Curves.Fp6<Lockstep.Evm.Precompiles.Bn254.Fp2>;
-using Fp12 = Lockstep.Evm.Precompiles.Curves.Fp12<Lockstep.Evm.Precompiles.Bn254.Fp2>;
+using Fp6 = Lockstep.Evm.Precompiles.Curves.Fp6<Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>>;
+using Fp12 = Lockstep.Evm.Precompiles.Curves.Fp12<Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>>;
 using System.Runtime.CompilerServices;
 using System.Numerics;
+
+using Fp2 = Lockstep.Evm.Precompiles.Curves.Fp2<Lockstep.Evm.Precompiles.Bn254.Fp, Lockstep.Evm.Precompiles.Bn254.Bn254Xi>;
 
 namespace Lockstep.Evm.Precompiles.Bn254;
 
