@@ -36,8 +36,14 @@ public sealed class SharedSequencerOptions
     /// <summary>Most hops of a cross-rollup bundle (<see cref="SuperblockBuilder.MaxDepth"/>).</summary>
     public int MaxDepth { get; init; } = SuperblockBuilder.DefaultMaxDepth;
 
+    /// <summary>Builder protection against senders of failing bundles (issue 8, <see cref="BundleAdmission"/>); null: none.</summary>
+    public BundleAdmission? Admission { get; init; }
+
     /// <summary>Unix seconds now; tests replace it.</summary>
     public Func<ulong> Clock { get; init; } = () => (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>Tests and devnets only: a cheating sequencer (<see cref="FaultInjector"/>, issue 6); null (the default) builds honestly.</summary>
+    public FaultInjector? Faults { get; init; }
 }
 
 /// <summary>
@@ -123,6 +129,12 @@ public sealed class SharedSequencer : IDisposable
     /// </summary>
     public TimeSpan LastBuildDuration { get; private set; }
 
+    /// <summary>L1 deposits to execute at the start of the next superblocks (settlement's deposit feed); null: none.</summary>
+    public IDepositSource? DepositSource { get; set; }
+
+    /// <summary>Wakes the <see cref="SuperblockCadence.Instant"/> loop (a deposit arrived).</summary>
+    public void Wake() => _wake.Release();
+
     /// <summary>Raised after each committed superblock (heads moved, pools updated, statuses written).</summary>
     public event Action<Superblock>? SuperblockSealed;
 
@@ -145,7 +157,7 @@ public sealed class SharedSequencer : IDisposable
     private bool AnyPending()
     {
         foreach (RollupChain c in _chains) if (c.Pool.PendingCount > 0) return true;
-        return false;
+        return Deposits.HasPending(DepositSource, _chains);
     }
 
     private void Run()
@@ -202,12 +214,14 @@ public sealed class SharedSequencer : IDisposable
         var inputs = new RollupInput[_chains.Length];
         var states = new Dictionary<ulong, ChainState>(_chains.Length);
         ulong parentTimestamp = 0;
+        _options.Admission?.BeginSuperblock();
         for (int i = 0; i < _chains.Length; i++)
         {
             RollupChain c = _chains[i];
             BlockHeader parent = c.Head;
             parentTimestamp = Math.Max(parentTimestamp, parent.Timestamp);
             IReadOnlyList<PooledTransaction> selected = c.Pool.SelectForBlock(FeeRules.NextBaseFee(parent), parent.GasLimit, _options.MaxTransactionsPerRollup);
+            if (_options.Admission is { } admission) selected = admission.Filter(selected);
             var txs = new Transaction[selected.Count];
             var senders = new Address[selected.Count];
             for (int k = 0; k < txs.Length; k++)
@@ -219,6 +233,7 @@ public sealed class SharedSequencer : IDisposable
             states[c.ChainId] = state;
             inputs[i] = new RollupInput { ChainId = c.ChainId, Parent = parent, State = state.World, Transactions = txs, Senders = senders, BlockHashes = c.Store };
         }
+        Deposits.Attach(DepositSource, inputs);
         ulong now = timestamp ?? _options.Clock();
         var attributes = new SuperblockAttributes
         {
@@ -230,7 +245,9 @@ public sealed class SharedSequencer : IDisposable
             ParentBeaconBlockRoot = Hash256.Zero,
         };
         Superblock sb = _builder.Build(inputs, attributes);
+        if (_options.Faults is { } faults) sb = faults.Apply(sb, inputs, attributes, states, id => Chain(id)!.Store); // tests/devnet only (FaultInjection.cs)
         _store.Commit(sb, states, batch => Statuses.Stage(batch, sb));
+        _options.Admission?.Record(sb);
         foreach (BundleReport r in sb.Bundles)
             if (r.Outcome == BundleOutcome.Rejected)
                 Chain(r.ChainId)!.Pool.Remove(r.TxHash, "rejected: " + r.Reason);
