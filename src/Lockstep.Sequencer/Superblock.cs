@@ -25,6 +25,8 @@ public sealed class RollupInput
     public Lockstep.Evm.IBlockHashProvider? BlockHashes { get; init; }
     /// <summary>The block gas limit; null keeps the parent's.</summary>
     public ulong? GasLimit { get; init; }
+    /// <summary>L1 deposits (0x7F <c>L2Bridge.finalizeDeposit</c> transactions) executed first, in order (<see cref="Deposits"/>).</summary>
+    public IReadOnlyList<Transaction> Deposits { get; set; } = [];
 }
 
 /// <summary>Header values shared by every block of a superblock.</summary>

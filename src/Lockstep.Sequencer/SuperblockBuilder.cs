@@ -72,6 +72,7 @@ public sealed class SuperblockBuilder
                 ExtraData = attributes.ExtraData,
                 ParentBeaconBlockRoot = attributes.ParentBeaconBlockRoot,
             });
+            Lockstep.Sequencer.Deposits.Execute(blocks[i], r.Deposits); // L1 deposits open the block (issue 5)
         }
 
         var reports = new List<BundleReport>();

@@ -27,6 +27,13 @@ public sealed class PredeployOptions
 
     /// <summary>Initial CrossRollupToken.paused.</summary>
     public bool Paused { get; init; }
+
+    /// <summary>ETH reserve of L2Bridge (0x…1005), which pays L1 deposits out and takes withdrawals back in (2^128 wei).</summary>
+    public UInt256 BridgeEthReserve { get; init; } = DefaultEthReserve;
+
+    /// <summary>L1 address of the cross-rollup token (L1LockstepToken): L2Bridge mints LST for its deposits and
+    /// records it in LST withdrawals (zero: LST cannot be deposited or withdrawn).</summary>
+    public Address L1Token { get; init; }
 }
 
 /// <summary>
@@ -46,7 +53,7 @@ public static class Predeploys
     private const ulong MintBurnAdminSlot = 0;
 
     /// <summary>
-    /// The genesis accounts of the four system contracts for rollup <paramref name="chainId"/> of the set
+    /// The genesis accounts of the system contracts (MintBurn, Messenger, MessageTrees, CrossRollupToken, L2Bridge) for rollup <paramref name="chainId"/> of the set
     /// <paramref name="setChainIds"/>. Throws <see cref="ArgumentException"/> when the set has fewer than two
     /// distinct non-zero chain ids, or does not contain <paramref name="chainId"/> or the token's home chain.
     /// </summary>
@@ -65,6 +72,10 @@ public static class Predeploys
 
         var mintBurn = new Dictionary<UInt256, UInt256>();
         if (!options.Admin.IsZero) mintBurn[new UInt256(MintBurnAdminSlot)] = options.Admin.ToUInt256();
+
+        // L2Bridge storage: slot 2 l1Token (L2Bridge.sol).
+        var bridge = new Dictionary<UInt256, UInt256>();
+        if (!options.L1Token.IsZero) bridge[new UInt256(2)] = options.L1Token.ToUInt256();
 
         var token = new Dictionary<UInt256, UInt256>();
         UInt256 adminPaused = options.Admin.ToUInt256();
@@ -91,6 +102,7 @@ public static class Predeploys
             [SystemAddresses.Messenger] = new(UInt256.Zero, 1, SystemArtifacts.Messenger.RuntimeCode, new Dictionary<UInt256, UInt256>()),
             [SystemAddresses.MessageTrees] = new(UInt256.Zero, 1, SystemArtifacts.MessageTrees.RuntimeCode, trees),
             [SystemAddresses.CrossRollupToken] = new(UInt256.Zero, 1, SystemArtifacts.CrossRollupToken.RuntimeCode, token),
+            [SystemAddresses.L2Bridge] = new(options.BridgeEthReserve, 1, SystemArtifacts.L2Bridge.RuntimeCode, bridge),
         };
     }
 

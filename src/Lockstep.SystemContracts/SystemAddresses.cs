@@ -24,7 +24,10 @@ public static class SystemAddresses
     /// <summary>CrossRollupToken: "Lockstep Token" (LST), the ERC20 whose supply is one number across the set.</summary>
     public static readonly Address CrossRollupToken = Address.FromNumber(0x1004);
 
+    /// <summary>L2Bridge: L1 deposits paid out, withdrawals to L1 recorded (docs/settlement.md); L1Bridge proves its slot 3.</summary>
+    public static readonly Address L2Bridge = Address.FromNumber(0x1005);
+
     /// <summary>True for the four contract addresses and the protocol sender.</summary>
     public static bool IsSystem(in Address address) =>
-        address == ProtocolSender || address == MintBurn || address == Messenger || address == MessageTrees || address == CrossRollupToken;
+        address == ProtocolSender || address == MintBurn || address == Messenger || address == MessageTrees || address == CrossRollupToken || address == L2Bridge;
 }

@@ -17,6 +17,10 @@ public static class SystemArtifacts
     private static readonly Lazy<SystemArtifact> MessengerArtifact = new(() => Load("Messenger"));
     private static readonly Lazy<SystemArtifact> MessageTreesArtifact = new(() => Load("MessageTrees"));
     private static readonly Lazy<SystemArtifact> TokenArtifact = new(() => Load("CrossRollupToken"));
+    private static readonly Lazy<SystemArtifact> L2BridgeArtifact = new(() => Load("L2Bridge"));
+
+    /// <summary>L2Bridge (deposits and withdrawals, docs/settlement.md), predeployed at <see cref="SystemAddresses.L2Bridge"/>.</summary>
+    public static SystemArtifact L2Bridge => L2BridgeArtifact.Value;
 
     /// <summary>MintBurn, predeployed at <see cref="SystemAddresses.MintBurn"/>.</summary>
     public static SystemArtifact MintBurn => MintBurnArtifact.Value;

@@ -34,7 +34,7 @@ public class PredeployTests
     {
         Genesis original = Genesis.FromJson(GenesisJson);
         Genesis withSystem = Predeploys.Apply(original, 902, Set, new PredeployOptions { Admin = Admin });
-        Assert.Equal(5, withSystem.Alloc.Count);
+        Assert.Equal(6, withSystem.Alloc.Count); // Alice + 5 system contracts (L2Bridge at 0x…1005)
         Assert.Equal(new UInt256(1000), withSystem.Alloc[Alice].Balance);
         Assert.Equal(PredeployOptions.DefaultEthReserve, withSystem.Alloc[SystemAddresses.MintBurn].Balance);
         Assert.Equal(SystemArtifacts.MessageTrees.RuntimeCode, withSystem.Alloc[SystemAddresses.MessageTrees].Code);
