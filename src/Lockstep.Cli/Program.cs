@@ -26,5 +26,6 @@ public static class Program
                                                   (--summary prints only failing cases)
           node [--port 8545] [--data-dir DIR] ...     run one chain with JSON-RPC, like anvil (node --help)
           devnet [--rollups 2] [--data-dir DIR] ...   run a rollup set with its shared sequencer (devnet --help)
+          bench [--rollups 2] [--txs N] [--mix ...]   drive a devnet with a signed workload, check invariants (bench --help)
         """;
 }

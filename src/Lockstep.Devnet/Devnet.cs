@@ -97,6 +97,7 @@ public sealed partial class Devnet : IAsyncDisposable
                     Cadence = options.Cadence,
                     BlockTime = options.BlockTime,
                     MaxTransactionsPerRollup = options.MaxTransactionsPerRollup,
+                    Admission = options.Admission is null ? null : new BundleAdmission(options.Admission),
                 },
                 ownsDb: true);
         }

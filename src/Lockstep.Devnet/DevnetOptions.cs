@@ -77,6 +77,9 @@ public sealed class DevnetOptions
     /// <summary>Pool limit per rollup.</summary>
     public int PoolSize { get; init; } = 100_000;
 
+    /// <summary>Builder protection against senders of failing bundles (issue 8, <c>BundleAdmission</c>); null: off.</summary>
+    public BundleAdmissionOptions? Admission { get; init; }
+
     /// <summary>Genesis timestamp of every rollup (they share it so superblocks share theirs; fixed so a restart finds the same genesis).</summary>
     public ulong GenesisTimestamp { get; init; }
 }

@@ -1,0 +1,315 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Lockstep.Node;
+using Lockstep.Primitives;
+using Lockstep.Sequencer;
+using Lockstep.SystemContracts;
+using Lockstep.Transactions;
+
+namespace Lockstep.Workload;
+
+/// <summary>Settings of a <see cref="BenchRunner"/> run (<c>lockstep bench</c>).</summary>
+public sealed class BenchOptions
+{
+    /// <summary>Rollups of the devnet.</summary>
+    public int Rollups { get; init; } = 2;
+    /// <summary>Transactions of the measured run (failing ones included).</summary>
+    public int Transactions { get; init; } = 10_000;
+    /// <summary>The shares.</summary>
+    public WorkloadMix Mix { get; init; } = WorkloadMix.Default;
+    /// <summary>Run the embedded L1 and its batch poster (false: rollups only, no L1 latency).</summary>
+    public bool EmbeddedL1 { get; init; } = true;
+    /// <summary>Replay the plain/ERC20 part into anvil too.</summary>
+    public bool AgainstAnvil { get; init; }
+    /// <summary>Skip the devnet run (only with <see cref="AgainstAnvil"/>).</summary>
+    public bool AnvilOnly { get; init; }
+    /// <summary>Honest senders.</summary>
+    public int Senders { get; init; } = 64;
+    /// <summary>Adversary senders (one failing-bundle lane each).</summary>
+    public int Adversaries { get; init; } = 16;
+    /// <summary>Concurrent submitters (connections).</summary>
+    public int Concurrency { get; init; } = 32;
+    /// <summary>Transactions per JSON-RPC request.</summary>
+    public int Batch { get; init; } = 1;
+    /// <summary>Builder protection on (<see cref="BundleAdmission"/>).</summary>
+    public bool Protection { get; init; } = true;
+    /// <summary>Where the contract artifacts are (found above the working directory when null).</summary>
+    public string? ArtifactsDir { get; init; }
+    /// <summary>anvil binary (found under the repository's tools when null).</summary>
+    public string? AnvilPath { get; init; }
+    /// <summary>Seconds between L1 postings at most.</summary>
+    public double PostEverySeconds { get; init; } = 1;
+    /// <summary>Longest wait for inclusion and posting after the last submission.</summary>
+    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(180);
+}
+
+/// <summary>Everything a bench run measured.</summary>
+public sealed class BenchReport
+{
+    /// <summary>The settings.</summary>
+    public required BenchOptions Options { get; init; }
+    /// <summary>The devnet run (null with <see cref="BenchOptions.AnvilOnly"/>).</summary>
+    public LoadReport? Lockstep { get; init; }
+    /// <summary>The invariants after the devnet run.</summary>
+    public InvariantReport? Invariants { get; init; }
+    /// <summary>Managed heap after a full collection, before and after the run (bytes).</summary>
+    public (long Before, long After) GcHeap { get; init; }
+    /// <summary>Process working set before and after the run (bytes).</summary>
+    public (long Before, long After) WorkingSet { get; init; }
+    /// <summary>Size of the devnet's data directory (RocksDB of the rollups, the poster, the L1) before and after (bytes).</summary>
+    public (long Before, long After) Database { get; init; }
+    /// <summary>Superblocks built during the run.</summary>
+    public ulong Superblocks { get; init; }
+    /// <summary>Time to sign the workload.</summary>
+    public TimeSpan Signing { get; init; }
+    /// <summary>The same plain/ERC20 transactions into anvil (null unless asked).</summary>
+    public LoadReport? Anvil { get; init; }
+    /// <summary>Rejected bundles charged by the builder protection, candidates it held back.</summary>
+    public (long Rejections, long Deferred)? Protection { get; init; }
+
+    /// <summary>True when every invariant held and nothing acknowledged went missing.</summary>
+    public bool Ok => (Invariants?.Ok ?? true) && (Lockstep?.Missing.Count ?? 0) == 0 && (Anvil?.Missing.Count ?? 0) == 0;
+
+    /// <summary>The human-readable report.</summary>
+    public string Format()
+    {
+        var s = new StringBuilder();
+        CultureInfo ci = CultureInfo.InvariantCulture;
+        s.AppendLine(ci, $"workload: {Options.Transactions} txs, mix {Options.Mix}, {Options.Senders} senders + {Options.Adversaries} adversaries, {Options.Concurrency} connections, batch {Options.Batch}, protection {(Options.Protection ? "on" : "off")}; signed in {Signing.TotalSeconds:0.0} s");
+        if (Lockstep is { } l)
+        {
+            s.AppendLine(ci, $"lockstep ({Options.Rollups} rollups{(Options.EmbeddedL1 ? ", embedded L1" : ", no L1")}): {l.Included}/{l.Acknowledged} honest txs included ({l.Sent} sent) in {l.Duration.TotalSeconds:0.00} s = {l.TxPerSecond:0} tx/s; submit {l.SubmitDuration.TotalSeconds:0.00} s");
+            s.AppendLine(ci, $"  latency submit->receipt p50 {l.ReceiptP50Ms:0} ms, p99 {l.ReceiptP99Ms:0} ms; submit->L1 p50 {Ms(l.L1P50Ms)}, p99 {Ms(l.L1P99Ms)}{(l.NotOnL1 > 0 ? $" ({l.NotOnL1} not on L1)" : "")}");
+            s.AppendLine(ci, $"  failing bundles: {l.FailingAcknowledged} acknowledged, {l.FailingRejected} rejected, {l.FailingUnresolved.Count} held pending, {l.FailingIncluded} included");
+            if (Protection is { } p) s.AppendLine(ci, $"  builder protection: {p.Rejections} rejections charged, {p.Deferred} candidates held back");
+            s.AppendLine(ci, $"  superblocks {Superblocks}; GC heap {Mb(GcHeap.Before)} -> {Mb(GcHeap.After)}; working set {Mb(WorkingSet.Before)} -> {Mb(WorkingSet.After)}; data dir {Mb(Database.Before)} -> {Mb(Database.After)}");
+            foreach (string e in l.Errors) s.AppendLine(ci, $"  submit error: {e}");
+        }
+        if (Invariants is { } inv)
+        {
+            s.AppendLine(ci, $"invariants at height {inv.Height}: {inv.Receipts} receipts, {inv.FailingRejected} failing rejected + {inv.FailingPending} pending, LST supply {inv.TokenSupply}, {inv.PairsChecked} outbox/inbox pairs, L1 at {(inv.L1PostedHeight?.ToString(ci) ?? "-")}: {(inv.Ok ? "OK" : "VIOLATED")}");
+            foreach (string v in inv.Violations.Take(20)) s.AppendLine("  VIOLATION: " + v);
+        }
+        if (Anvil is { } a)
+        {
+            s.AppendLine(ci, $"anvil (same plain/ERC20 transactions): {a.Included}/{a.Acknowledged} included in {a.Duration.TotalSeconds:0.00} s = {a.TxPerSecond:0} tx/s; latency p50 {a.ReceiptP50Ms:0} ms, p99 {a.ReceiptP99Ms:0} ms");
+            foreach (string e in a.Errors) s.AppendLine(ci, $"  submit error: {e}");
+        }
+        return s.ToString();
+    }
+
+    private static string Ms(double ms) => double.IsNaN(ms) ? "-" : ms.ToString("0", CultureInfo.InvariantCulture) + " ms";
+    private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+}
+
+/// <summary>
+/// <c>lockstep bench</c>: starts a devnet in this process (temporary data directory, free ports, embedded L1),
+/// spreads LST to every rollup (setup, not measured), signs the workload, drives it over JSON-RPC, checks the
+/// invariants, and optionally replays the plain/ERC20 part into anvil.
+/// </summary>
+public static class BenchRunner
+{
+    /// <summary>LST per sender moved to each other rollup during setup (1000 LST).</summary>
+    public static readonly UInt256 SetupAmount = UInt256.Parse("1000000000000000000000");
+
+    /// <summary>Runs the bench; progress lines go to <paramref name="log"/>.</summary>
+    public static async Task<BenchReport> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Rollups < 2) throw new ArgumentException("--rollups must be at least 2");
+        if (options.Senders < 1) throw new ArgumentException("at least one sender");
+        BenchReport? lockstep = null;
+        if (!options.AnvilOnly) lockstep = await RunDevnetAsync(options, log, cancel).ConfigureAwait(false);
+        LoadReport? anvil = null;
+        if (options.AgainstAnvil) anvil = await RunAnvilAsync(options, log, cancel).ConfigureAwait(false);
+        return lockstep is null
+            ? new BenchReport { Options = options, Anvil = anvil }
+            : new BenchReport
+            {
+                Options = options, Lockstep = lockstep.Lockstep, Invariants = lockstep.Invariants, GcHeap = lockstep.GcHeap,
+                WorkingSet = lockstep.WorkingSet, Database = lockstep.Database, Superblocks = lockstep.Superblocks, Signing = lockstep.Signing,
+                Protection = lockstep.Protection, Anvil = anvil,
+            };
+    }
+
+    private static async Task<BenchReport> RunDevnetAsync(BenchOptions options, TextWriter log, CancellationToken cancel)
+    {
+        string dataDir = Path.Combine(Path.GetTempPath(), "lockstep-bench-" + Guid.NewGuid().ToString("N")[..12]);
+        int adversaries = options.Mix.Failing > 0 ? options.Adversaries : 0;
+        var devnetOptions = new Devnet.DevnetOptions
+        {
+            Rollups = options.Rollups,
+            BasePort = 0,
+            DataDir = dataDir,
+            Accounts = options.Senders + adversaries,
+            EmbeddedL1 = options.EmbeddedL1,
+            PostEverySeconds = options.PostEverySeconds,
+            ArtifactsDir = options.ArtifactsDir,
+            Admission = options.Protection ? new BundleAdmissionOptions() : null,
+            PoolPerSender = 4096,
+            MaxTransactionsPerRollup = 5_000,
+        };
+        log.WriteLine($"starting a devnet of {options.Rollups} rollups in {dataDir}");
+        Devnet.Devnet devnet = await Devnet.Devnet.StartAsync(devnetOptions, cancel).ConfigureAwait(false);
+        try
+        {
+            var l1 = new L1Tracker();
+            if (devnet.Poster is { } poster) poster.Posted += p => l1.OnPosted(p.FirstHeight, p.LastHeight);
+            ulong[] chainIds = [.. devnet.Sequencer.Chains.Select(c => c.ChainId)];
+            Uri[] endpoints = [.. devnet.Rollups.Select(r => r.Server.Url)];
+            IReadOnlyList<DevAccount> honest = [.. devnet.Accounts.Take(options.Senders)];
+            IReadOnlyList<DevAccount> bad = [.. devnet.Accounts.Skip(options.Senders).Take(adversaries)];
+
+            log.WriteLine($"setup: {honest.Count} senders move LST to {options.Rollups - 1} other rollups");
+            IReadOnlyList<PreparedTransaction> setup = WorkloadGenerator.DevnetSetup(chainIds, honest, SetupAmount);
+            await SubmitAndWaitAsync(endpoints, setup, options.SettleTimeout, cancel).ConfigureAwait(false);
+
+            long signStart = Stopwatch.GetTimestamp();
+            Workload workload = WorkloadGenerator.Create(new WorkloadSpec
+            {
+                ChainIds = chainIds, Honest = honest, Adversaries = bad, Transactions = options.Transactions, Mix = options.Mix,
+                Token = SystemAddresses.CrossRollupToken, FirstNonce = WorkloadGenerator.DevnetFirstNonce(chainIds.Length),
+            });
+            TimeSpan signing = Stopwatch.GetElapsedTime(signStart);
+            log.WriteLine($"signed {workload.Honest.Count} honest + {workload.FailingCount} failing transactions in {signing.TotalSeconds:0.0} s; driving");
+
+            ulong heightBefore = devnet.Sequencer.Height;
+            long gcBefore = GC.GetTotalMemory(forceFullCollection: true);
+            long wsBefore = Environment.WorkingSet;
+            long dbBefore = DirectorySize(dataDir);
+            LoadReport report = await LoadDriver.RunAsync(endpoints, workload, new LoadOptions
+            {
+                Concurrency = options.Concurrency, Batch = options.Batch, SettleTimeout = options.SettleTimeout, WaitForL1 = devnet.Poster is not null,
+            }, devnet.Poster is null ? null : l1, cancel).ConfigureAwait(false);
+            ulong superblocks = devnet.Sequencer.Height - heightBefore;
+            log.WriteLine("load done; checking invariants");
+
+            UInt256 supply = UInt256.Zero;
+            for (int i = 0; i < devnet.Accounts.Count; i++) supply += devnetOptions.TokenPerAccount;
+            InvariantReport invariants = await InvariantChecker.CheckAsync(endpoints, chainIds, report.AcknowledgedHonest, report.AcknowledgedFailing, supply,
+                devnet.Poster is { } p2 ? () => p2.Progress.LastHeight : null, options.SettleTimeout, cancel).ConfigureAwait(false);
+            long gcAfter = GC.GetTotalMemory(forceFullCollection: true);
+            return new BenchReport
+            {
+                Options = options, Lockstep = report, Invariants = invariants, Signing = signing, Superblocks = superblocks,
+                GcHeap = (gcBefore, gcAfter), WorkingSet = (wsBefore, Environment.WorkingSet), Database = (dbBefore, DirectorySize(dataDir)),
+            };
+        }
+        finally
+        {
+            await devnet.DisposeAsync().ConfigureAwait(false);
+            try { Directory.Delete(dataDir, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    private static async Task<LoadReport> RunAnvilAsync(BenchOptions options, TextWriter log, CancellationToken cancel)
+    {
+        string binary = options.AnvilPath ?? FindUp(Path.Combine("tools", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil"))
+            ?? throw new InvalidOperationException("anvil not found: run `npm ci` in tools/ or pass --anvil PATH");
+        string artifacts = options.ArtifactsDir ?? FindUp(Path.Combine("contracts", "artifacts"))
+            ?? throw new InvalidOperationException("contracts/artifacts not found above the working directory");
+        IReadOnlyList<DevAccount> honest = DevAccounts.Derive(DevAccounts.TestMnemonic, options.Senders);
+        log.WriteLine($"starting anvil ({binary})");
+        using AnvilProcess anvil = AnvilProcess.Start(binary, options.Senders);
+        using var rpc = new RpcClient(anvil.Url, 4);
+        ulong chainId = RpcClient.Quantity(await rpc.CallAsync("eth_chainId", "[]", cancel).ConfigureAwait(false));
+
+        // Setup: account 0 deploys BenchToken (the whole supply to itself, nonce 0) and gives each sender a share (nonces 1..S-1).
+        using JsonDocument artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(artifacts, "BenchToken.json"), cancel).ConfigureAwait(false));
+        byte[] init = [.. Hex.Decode(artifact.RootElement.GetProperty("bytecode").GetString()!), .. UInt256.Parse("1000000000000000000000000000000").ToBigEndian()];
+        UInt256 maxFee = UInt256.Parse("100000000000"), tip = UInt256.Parse("1000000000");
+        PreparedTransaction deploy = WorkloadGenerator.Sign(0, WorkloadKind.Setup, honest[0],
+            WorkloadGenerator.Eip1559(chainId, 0, null, UInt256.Zero, 3_000_000, maxFee, tip, init));
+        await SubmitAndWaitAsync([anvil.Url], [deploy], options.SettleTimeout, cancel).ConfigureAwait(false);
+        JsonElement receipt = await rpc.CallAsync("eth_getTransactionReceipt", $"[\"{deploy.Hash}\"]", cancel).ConfigureAwait(false);
+        Address token = Address.FromHex(receipt.GetProperty("contractAddress").GetString()!);
+        var setup = new List<PreparedTransaction>();
+        for (int s = 1; s < honest.Count; s++)
+            setup.Add(WorkloadGenerator.Sign(0, WorkloadKind.Setup, honest[0], WorkloadGenerator.Eip1559(chainId, (ulong)s, token, UInt256.Zero,
+                WorkloadGenerator.Erc20Gas, maxFee, tip, SystemCalldata.Transfer(honest[s].Address, UInt256.Parse("1000000000000000000000")))));
+        await SubmitAndWaitAsync([anvil.Url], setup, options.SettleTimeout, cancel).ConfigureAwait(false);
+
+        // The plain and ERC20 transactions of the devnet run: the same count of each, the same senders, on one chain.
+        int plainAndErc20 = options.Transactions - options.Transactions * options.Mix.Failing / 100 - options.Transactions * options.Mix.Cross / 100;
+        int erc20 = options.Transactions * options.Mix.Erc20 / 100;
+        int erc20Percent = plainAndErc20 == 0 ? 0 : (int)Math.Round(100.0 * erc20 / plainAndErc20);
+        Workload workload = WorkloadGenerator.Create(new WorkloadSpec
+        {
+            ChainIds = [chainId], Honest = honest, Transactions = plainAndErc20, Mix = new WorkloadMix(100 - erc20Percent, erc20Percent, 0, 0),
+            Token = token, FirstNonce = (_, a) => a.Address == honest[0].Address ? (ulong)honest.Count : 0,
+        });
+        log.WriteLine($"anvil: driving {workload.Honest.Count} plain/ERC20 transactions");
+        return await LoadDriver.RunAsync([anvil.Url], workload, new LoadOptions
+        {
+            Concurrency = options.Concurrency, Batch = options.Batch, SettleTimeout = options.SettleTimeout, WaitForL1 = false,
+        }, null, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends <paramref name="txs"/> in batches and waits until each has a receipt (setup steps, not measured).</summary>
+    public static async Task SubmitAndWaitAsync(IReadOnlyList<Uri> endpoints, IReadOnlyList<PreparedTransaction> txs, TimeSpan timeout, CancellationToken cancel)
+    {
+        var clients = new RpcClient[endpoints.Count];
+        for (int r = 0; r < clients.Length; r++) clients[r] = new RpcClient(endpoints[r], 4);
+        try
+        {
+            for (int r = 0; r < clients.Length; r++)
+            {
+                var mine = new List<PreparedTransaction>();
+                foreach (PreparedTransaction t in txs) if (t.Rollup == r) mine.Add(t);
+                for (int start = 0; start < mine.Count; start += 200)
+                {
+                    List<PreparedTransaction> part = mine.GetRange(start, Math.Min(200, mine.Count - start));
+                    RpcAnswer[] sent = await clients[r].BatchAsync("eth_sendRawTransaction", part.ConvertAll(t => $"[\"{t.RawHex}\"]"), cancel).ConfigureAwait(false);
+                    for (int k = 0; k < sent.Length; k++)
+                        if (!sent[k].Ok) throw new InvalidOperationException($"setup transaction {part[k].Hash} refused: {sent[k].Error}");
+                }
+            }
+            long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            foreach (PreparedTransaction t in txs)
+            {
+                while (true)
+                {
+                    JsonElement r = await clients[t.Rollup].CallAsync("eth_getTransactionReceipt", $"[\"{t.Hash}\"]", cancel).ConfigureAwait(false);
+                    if (r.ValueKind == JsonValueKind.Object)
+                    {
+                        if (r.GetProperty("status").GetString() != "0x1") throw new InvalidOperationException($"setup transaction {t.Hash} failed");
+                        break;
+                    }
+                    if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"setup transaction {t.Hash} not included after {timeout.TotalSeconds:0} s");
+                    await Task.Delay(20, cancel).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            foreach (RpcClient c in clients) c.Dispose();
+        }
+    }
+
+    /// <summary>Bytes of every file under <paramref name="dir"/> (0 when it does not exist).</summary>
+    public static long DirectorySize(string dir)
+    {
+        if (!Directory.Exists(dir)) return 0;
+        long total = 0;
+        foreach (string f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            try { total += new FileInfo(f).Length; }
+            catch (IOException) { }
+        }
+        return total;
+    }
+
+    private static string? FindUp(string relative)
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (string? dir = start; dir != null; dir = Path.GetDirectoryName(dir))
+            {
+                string candidate = Path.Combine(dir, relative);
+                if (File.Exists(candidate) || Directory.Exists(candidate)) return candidate;
+            }
+        return null;
+    }
+}
