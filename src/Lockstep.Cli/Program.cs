@@ -13,6 +13,7 @@ public static class Program
         if (args[0] == "statetest") return StateTestCommand.Run(args[1..]);
         if (args[0] == "node") return NodeCommand.Run(args[1..]);
         if (args[0] == "devnet") return DevnetCommand.Run(args[1..]);
+        if (args[0] == "bench") return BenchCommand.Run(args[1..]);
         Console.Error.WriteLine($"lockstep: unknown command '{args[0]}'");
         Console.Error.WriteLine(Usage);
         return 2;
