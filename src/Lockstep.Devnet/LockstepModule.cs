@@ -14,6 +14,8 @@ namespace Lockstep.Devnet;
 /// on any rollup, no nonce, no fee; <c>reason</c> and <c>failedLeg</c> say why) or <c>invalid</c>; null when unknown.</item>
 /// <item><c>lockstep_getSuperblock(height | "latest")</c>: the blocks of one superblock, one per rollup.</item>
 /// <item><c>lockstep_rollups()</c>: the set (name, chain id, RPC URL of each rollup).</item>
+/// <item><c>lockstep_l1()</c>: the L1 the set settles on (RPC URL, chain id, contract addresses by name, as in
+/// <c>devnet.json</c>), null without one; lets a client that knows one rollup URL (e.g. <c>lockstep demo</c>) find it.</item>
 /// </list>
 /// </summary>
 public sealed class LockstepModule(Devnet devnet, RollupChain chain)
@@ -24,6 +26,24 @@ public sealed class LockstepModule(Devnet devnet, RollupChain chain)
         dispatcher.Register("lockstep_getMessageStatus", GetMessageStatus);
         dispatcher.Register("lockstep_getSuperblock", GetSuperblock);
         dispatcher.Register("lockstep_rollups", Rollups);
+        dispatcher.Register("lockstep_l1", L1);
+    }
+
+    private void L1(RpcCall call, Utf8JsonWriter w)
+    {
+        DevnetL1Description? l1 = devnet.Describe().L1;
+        if (l1 is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+        w.WriteStartObject();
+        w.WriteString("rpc", l1.Rpc);
+        RpcJson.Quantity(w, "chainId"u8, l1.ChainId);
+        w.WriteStartObject("contracts");
+        foreach (KeyValuePair<string, string> kv in l1.Contracts) w.WriteString(kv.Key, kv.Value);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     private void GetMessageStatus(RpcCall call, Utf8JsonWriter w)

@@ -20,12 +20,13 @@ internal sealed class DevnetProcess : IDisposable
     /// <summary>Everything the process printed so far.</summary>
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    private DevnetProcess(int rollups, string dataDir)
+    private DevnetProcess(ProcessStartInfo psi, string dataDir)
     {
         DescriptionPath = Path.Combine(dataDir, "devnet.json");
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string a in new[] { Toolchain.LockstepDll, "devnet", "--rollups", rollups.ToString(), "--port", "0", "--data-dir", dataDir })
-            psi.ArgumentList.Add(a);
+        psi.UseShellExecute = false;
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = true;
         psi.Environment["DOTNET_NOLOGO"] = "1";
         _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
@@ -36,13 +37,26 @@ internal sealed class DevnetProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Starts the devnet and waits (up to 60 s) for "Devnet ready".</summary>
-    public static DevnetProcess Start(int rollups, string dataDir)
+    /// <summary>Starts the built CLI's devnet (plus <paramref name="extra"/> flags) and waits (up to 60 s) for "Devnet ready".</summary>
+    public static DevnetProcess Start(int rollups, string dataDir, params string[] extra)
     {
-        var d = new DevnetProcess(rollups, dataDir);
+        var psi = new ProcessStartInfo("dotnet");
+        foreach (string a in new[] { Toolchain.LockstepDll, "devnet", "--rollups", rollups.ToString(), "--port", "0", "--data-dir", dataDir })
+            psi.ArgumentList.Add(a);
+        foreach (string a in extra) psi.ArgumentList.Add(a);
+        return Start(psi, dataDir, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Starts any command that runs a devnet in <paramref name="dataDir"/> (e.g. the README's `dotnet run ...`, which
+    /// builds first) and waits up to <paramref name="readyWithin"/> for "Devnet ready".
+    /// </summary>
+    public static DevnetProcess Start(ProcessStartInfo psi, string dataDir, TimeSpan readyWithin)
+    {
+        var d = new DevnetProcess(psi, dataDir);
         try
         {
-            if (!d._ready.Task.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException("no \"Devnet ready\" within 60 s");
+            if (!d._ready.Task.Wait(readyWithin)) throw new TimeoutException($"no \"Devnet ready\" within {readyWithin.TotalSeconds} s");
         }
         catch (Exception e)
         {
@@ -82,7 +96,8 @@ internal sealed class DevnetProcess : IDisposable
         {
             if (!_process.HasExited)
             {
-                SysKill(_process.Id, 9);
+                // The whole tree: `dotnet run` has the devnet as a child.
+                _process.Kill(entireProcessTree: true);
                 _process.WaitForExit(10_000);
             }
         }
