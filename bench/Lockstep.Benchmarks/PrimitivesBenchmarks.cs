@@ -15,6 +15,7 @@ public class UInt256Benchmarks
 {
     private UInt256 _a, _b, _b128, _b64, _m, _e;
     private BigInteger _bigA, _bigB128, _bigM;
+    private static readonly UInt256 LoopMulModulus = UInt256.Parse("0xffffffffffffffffffffffffffaaffffffffffffffffbbffffffffffffff0000");
 
     [GlobalSetup]
     public void Setup()
@@ -43,6 +44,12 @@ public class UInt256Benchmarks
     [Benchmark] public UInt256 SDiv() => UInt256.SignedDivide(UInt256.Negate(_a), _b128);
     [Benchmark] public UInt256 AddMod() => UInt256.AddMod(_a, _b, _m);
     [Benchmark] public UInt256 MulMod() => UInt256.MulMod(_a, _b, _m);
+    /// <summary>loopMul's full-width modulus (vmPerformance): five algorithm D steps after the 512-bit product.</summary>
+    [Benchmark] public UInt256 MulModFullWidth() => UInt256.MulMod(_a, _b, LoopMulModulus);
+    [Benchmark] public UInt256 MulModMaxModulus() => UInt256.MulMod(_a, _b, UInt256.MaxValue);
+    [Benchmark] public UInt256 MulModBy128() => UInt256.MulMod(_a, _b, _b128);
+    /// <summary>Operands above the modulus whose sum passes 2^256: the 257-bit reduction rather than one subtraction.</summary>
+    [Benchmark] public UInt256 AddModFullWidthCarry() => UInt256.AddMod(UInt256.MaxValue, _a, LoopMulModulus);
     [Benchmark] public UInt256 Exp() => UInt256.Exp(_a, _e);
     [Benchmark] public UInt256 Shl() => _a << 77;
     [Benchmark] public UInt256 Sar() => UInt256.ShiftRightArithmetic(UInt256.Negate(_a), 77);
