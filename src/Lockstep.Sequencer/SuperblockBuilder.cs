@@ -21,7 +21,9 @@ namespace Lockstep.Sequencer;
 /// delivered after those already queued (breadth-first, in log order) up to <see cref="MaxDepth"/> hops. If a
 /// delivery fails (revert, out of gas, destination outside the set, too deep, not enough block gas), every rollup
 /// of the bundle is reverted and the user transaction rejected with the failing leg's decoded reason; it takes
-/// neither nonce nor fee. Then every block is sealed.
+/// neither nonce nor fee. Then every block whose message trees were appended to ends with the fold protocol
+/// transaction (<c>MessageTrees.fold()</c>, <see cref="MessageTreeFold"/>), which writes their roots, and every
+/// block is sealed.
 /// </para>
 /// </summary>
 public sealed class SuperblockBuilder
@@ -51,6 +53,7 @@ public sealed class SuperblockBuilder
         var blocks = new BlockInProgress[rollups.Count];
         var indexOf = new Dictionary<ulong, int>(rollups.Count);
         var senders = new Address[rollups.Count][];
+        var folds = new MessageTreeFold[rollups.Count];
         var signatureErrors = new TransactionError[rollups.Count][];
         int rounds = 0;
         for (int i = 0; i < rollups.Count; i++)
@@ -73,12 +76,13 @@ public sealed class SuperblockBuilder
                 ParentBeaconBlockRoot = attributes.ParentBeaconBlockRoot,
             });
             Lockstep.Sequencer.Deposits.Execute(blocks[i], r.Deposits); // L1 deposits open the block (issue 5)
+            folds[i] = new MessageTreeFold(blocks[i], r.Parent.Hash);
         }
 
         var reports = new List<BundleReport>();
         var skipped = new List<SkippedTransaction>[rollups.Count];
         for (int i = 0; i < skipped.Length; i++) skipped[i] = new List<SkippedTransaction>();
-        var run = new BundleRun(blocks, indexOf, MaxDepth);
+        var run = new BundleRun(blocks, folds, indexOf, MaxDepth);
         for (int round = 0; round < rounds; round++)
         {
             for (int i = 0; i < rollups.Count; i++)
@@ -100,6 +104,8 @@ public sealed class SuperblockBuilder
             }
         }
 
+        // The end-of-block fold: every tree appended to in this block gets its root (docs/protocol.md).
+        for (int i = 0; i < rollups.Count; i++) folds[i].AppendIfNeeded();
         var sealedBlocks = new RollupBlock[rollups.Count];
         for (int i = 0; i < rollups.Count; i++) sealedBlocks[i] = new RollupBlock(rollups[i].ChainId, blocks[i].Seal(skipped[i]));
         return new Superblock { Height = parentNumber + 1, Timestamp = attributes.Timestamp, Blocks = sealedBlocks, Bundles = reports };
@@ -126,7 +132,7 @@ public sealed class SuperblockBuilder
     }
 
     /// <summary>The per-superblock machinery of one bundle: queue of messages, touched rollups, legs.</summary>
-    private sealed class BundleRun(BlockInProgress[] blocks, Dictionary<ulong, int> indexOf, int maxDepth)
+    private sealed class BundleRun(BlockInProgress[] blocks, MessageTreeFold[] folds, Dictionary<ulong, int> indexOf, int maxDepth)
     {
         private readonly Queue<(CrossRollupMessage Message, Hash256 SourceTx, int Depth)> _queue = new();
         private readonly List<int> _touched = new();
@@ -142,7 +148,11 @@ public sealed class SuperblockBuilder
             _touched.Clear();
             _legs.Clear();
             Begin(rollup);
-            if (!source.TryAdd(tx, sender, out TransactionResult result, out InvalidTransactionReason invalid))
+            // A block that will end with the fold keeps its gas for it (a user transaction is refused as for a full block).
+            bool fits = tx.GasLimit <= source.GasRemaining - folds[rollup].Reserved;
+            InvalidTransactionReason invalid = InvalidTransactionReason.GasLimitExceedsBlock;
+            TransactionResult result = null!;
+            if (!fits || !source.TryAdd(tx, sender, out result, out invalid))
             {
                 RevertAll();
                 LastInvalid = invalid;
@@ -154,7 +164,7 @@ public sealed class SuperblockBuilder
                 CommitAll();
                 return new BundleReport { ChainId = chainId, Transaction = tx, Outcome = BundleOutcome.IncludedReverted, Legs = _legs.ToArray(), Reason = RevertReason.Describe(result.Status, result.Output) };
             }
-            Enqueue(result.Logs, chainId, tx.Hash, 1);
+            int queued = Enqueue(result.Logs, chainId, tx.Hash, 1);
 
             while (_queue.Count > 0)
             {
@@ -169,14 +179,16 @@ public sealed class SuperblockBuilder
                     BlockInProgress target = blocks[destination];
                     Transaction delivery = SystemTransaction.Create(m.Destination, m.Source, sourceTx, m.Nonce, m.DeliveryTo, m.DeliveryGas, m.DeliveryCalldata);
                     leg = leg with { TxHash = delivery.Hash };
-                    if (!target.TryAddSystem(delivery, out TransactionResult delivered))
-                        failure = $"block gas limit of chain {m.Destination}: {target.GasRemaining} gas left, the delivery needs {delivery.GasLimit}";
+                    ulong foldGas = folds[destination].GasLimit;
+                    TransactionResult delivered = null!;
+                    if (delivery.GasLimit > target.GasRemaining - Math.Min(foldGas, target.GasRemaining) || !target.TryAddSystem(delivery, out delivered))
+                        failure = $"block gas limit of chain {m.Destination}: {target.GasRemaining} gas left, the delivery needs {delivery.GasLimit} and the end-of-block fold {foldGas}";
                     else if (!delivered.Success)
                         failure = RevertReason.Describe(delivered.Status, delivered.Output);
                     else
                     {
                         _legs.Add(leg);
-                        Enqueue(delivered.Logs, m.Destination, delivery.Hash, depth + 1);
+                        queued += Enqueue(delivered.Logs, m.Destination, delivery.Hash, depth + 1);
                     }
                 }
                 if (failure is not null)
@@ -190,18 +202,35 @@ public sealed class SuperblockBuilder
                     };
                 }
             }
+            if (queued > 0)
+            {
+                // Every rollup of the bundle appended to a tree: it must keep room for the fold at the end of its block.
+                foreach (int r in _touched)
+                {
+                    if (blocks[r].GasRemaining >= folds[r].GasLimit) continue;
+                    RevertAll();
+                    return new BundleReport
+                    {
+                        ChainId = chainId, Transaction = tx, Outcome = BundleOutcome.Rejected, FailedLeg = _legs[^1],
+                        Reason = $"block gas limit of chain {blocks[r].ChainId}: {blocks[r].GasRemaining} gas left, the end-of-block fold needs {folds[r].GasLimit}",
+                    };
+                }
+                foreach (int r in _touched) folds[r].Required = true;
+            }
             CommitAll();
             return new BundleReport { ChainId = chainId, Transaction = tx, Outcome = BundleOutcome.Included, Legs = _legs.ToArray() };
         }
 
-        private void Enqueue(IReadOnlyList<Lockstep.State.LogEntry> logs, ulong chainId, Hash256 txHash, int depth)
+        private int Enqueue(IReadOnlyList<Lockstep.State.LogEntry> logs, ulong chainId, Hash256 txHash, int depth)
         {
+            int queued = 0;
             for (int k = 0; k < logs.Count; k++)
             {
                 // TryDecode accepts only the system contracts' own request events (emitter and topic both checked),
                 // so a user contract emitting a look-alike event sends nothing.
-                if (CrossRollupMessage.TryDecode(logs[k], chainId, out CrossRollupMessage m)) _queue.Enqueue((m, txHash, depth));
+                if (CrossRollupMessage.TryDecode(logs[k], chainId, out CrossRollupMessage m)) { _queue.Enqueue((m, txHash, depth)); queued++; }
             }
+            return queued;
         }
 
         private void Begin(int rollup)

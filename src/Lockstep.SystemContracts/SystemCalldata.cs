@@ -31,6 +31,7 @@ public static class SystemCalldata
     private static readonly byte[] TotalSupplySelector = AbiWords.Selector("totalSupply()");
     private static readonly byte[] OutboxRootSelector = AbiWords.Selector("outboxRoot(uint256)");
     private static readonly byte[] InboxRootSelector = AbiWords.Selector("inboxRoot(uint256)");
+    private static readonly byte[] FoldSelector = AbiWords.Selector("fold()");
     private static readonly byte[] MessageSenderSelector = AbiWords.Selector("messageSender()");
     private static readonly byte[] MessageSourceSelector = AbiWords.Selector("messageSourceChainId()");
 
@@ -101,6 +102,9 @@ public static class SystemCalldata
 
     /// <summary><c>MessageTrees.inboxRoot(source)</c>.</summary>
     public static byte[] InboxRoot(ulong source) => ChainIdCall(InboxRootSelector, source);
+
+    /// <summary>Protocol call <c>MessageTrees.fold()</c>: the end-of-block root fold (docs/protocol.md).</summary>
+    public static byte[] Fold() => [.. FoldSelector];
 
     /// <summary><c>Messenger.messageSender()</c>.</summary>
     public static byte[] MessageSender() => [.. MessageSenderSelector];

@@ -38,7 +38,8 @@ public class CrossRollupTests
         Assert.Equal(new UInt256(set.ChainIds[1]), set.States[2].GetStorage(Probe, ProbeLastSource));
         Assert.Equal(UInt256.One, set.States[2].GetStorage(Probe, ProbeCalls));
         // C's delivery names B's system transaction as its source transaction (a verifier re-derives it from B's logs).
-        Transaction onC = Assert.Single(sb.Blocks[2].Built.Block.Transactions);
+        Assert.Equal(2, sb.Blocks[2].Built.Block.Transactions.Count); // the delivery, the fold
+        Transaction onC = sb.Blocks[2].Built.Block.Transactions[0];
         Assert.Equal(report.Legs[1].TxHash, onC.SourceTxHash);
         Assert.Equal(set.ChainIds[1], onC.SourceChainId);
         set.AssertTreesMatch();
@@ -90,7 +91,8 @@ public class CrossRollupTests
     {
         var set = new RollupSet(2);
         Superblock sb = set.Build([set.Call(0, 1, SystemAddresses.MintBurn, SystemCalldata.Burn(SystemAddresses.CrossRollupToken, UInt256.One, set.ChainIds[1], RollupSet.User(2)))]);
-        Transaction delivery = Assert.Single(sb.Blocks[1].Built.Block.Transactions);
+        Assert.Equal(2, sb.Blocks[1].Built.Block.Transactions.Count); // the delivery, the fold
+        Transaction delivery = sb.Blocks[1].Built.Block.Transactions[0];
 
         // The same 0x7F delivery again in the next block of B: the inbox wants nonce 1 now.
         BlockInProgress next = new BlockBuilder(set.ChainIds[1]).Begin(set.Heads[1], set.States[1], new BlockAttributes { Timestamp = set.Timestamp + 2 });
@@ -174,6 +176,28 @@ public class CrossRollupTests
         Assert.Contains("block gas limit of chain 902", r.Reason);
         Assert.Empty(sb.Blocks[0].Built.Block.Transactions);
         Assert.Equal(0UL, set.Nonce(0, RollupSet.User(1)));
+    }
+
+    [Fact]
+    public void EndOfBlockFold_KeepsItsGas_AndBlocksWithoutMessagesHaveNone()
+    {
+        // Alone, a 700,000-gas transaction fits a 1,000,000-gas block, and a block without messages has no fold.
+        var quiet = new RollupSet(2, gasLimit: 1_000_000);
+        Superblock alone = quiet.Build([quiet.Call(0, 2, RollupSet.User(3), [], gas: 700_000)]);
+        Assert.Equal(BundleOutcome.Included, Assert.Single(alone.Bundles).Outcome);
+        Assert.All(alone.Blocks, b => Assert.DoesNotContain(b.Built.Block.Transactions, MessageTreeFold.IsFold));
+
+        // After a burn, the block keeps FoldGasLimit free: the same transaction no longer fits, and the fold is last.
+        var set = new RollupSet(2, gasLimit: 1_000_000);
+        Transaction burn = set.Call(0, 1, SystemAddresses.MintBurn, SystemCalldata.Burn(SystemAddresses.CrossRollupToken, UInt256.One, set.ChainIds[1], RollupSet.User(2)), gas: 200_000);
+        Transaction big = set.Call(0, 2, RollupSet.User(3), [], gas: 700_000);
+        Superblock sb = set.Build([burn, big]);
+        Assert.Equal(BundleOutcome.Included, sb.Bundles[0].Outcome);
+        Assert.Equal(BundleOutcome.Invalid, sb.Bundles[1].Outcome);
+        Assert.Equal("GasLimitExceedsBlock", sb.Bundles[1].Reason);
+        Assert.All(sb.Blocks, b => Assert.True(MessageTreeFold.IsFold(b.Built.Block.Transactions[^1])));
+        Assert.True(sb.Blocks[0].Built.Block.Header.GasUsed <= 1_000_000);
+        set.AssertTreesMatch();
     }
 }
 

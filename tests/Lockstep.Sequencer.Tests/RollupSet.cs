@@ -137,8 +137,12 @@ internal sealed class RollupSet
         for (int x = 0; x < ChainIds.Length; x++)
             for (int y = 0; y < ChainIds.Length; y++)
             {
+                // Every tree's root slot covers all its leaves (the end-of-block fold ran where anything was appended) ...
+                if (y == 0) Assert.False(MessageTreesLayout.NeedsFold(States[x], ChainIds[x], ChainIds), $"chain {ChainIds[x]} has an unfolded tree");
                 if (x == y) continue;
+                // ... and each pair's roots agree, non-zero exactly when messages went through.
                 Assert.Equal(MessageTreesLayout.ReadOutboxRoot(States[x], ChainIds[y]), MessageTreesLayout.ReadInboxRoot(States[y], ChainIds[x]));
+                Assert.Equal(MessageTreesLayout.ReadOutboxCount(States[x], ChainIds[y]) == 0, MessageTreesLayout.ReadOutboxRoot(States[x], ChainIds[y]) == Hash256.Zero);
                 Assert.Equal(MessageTreesLayout.ReadOutboxCount(States[x], ChainIds[y]), MessageTreesLayout.ReadInboxCount(States[y], ChainIds[x]));
             }
     }

@@ -33,8 +33,20 @@ public class SuperblockTests
         Assert.NotEqual(Hash256.Zero, MessageTreesLayout.ReadOutboxRoot(set.States[0], set.ChainIds[1]));
         Assert.Equal(1UL, MessageTreesLayout.ReadInboxCount(set.States[1], set.ChainIds[0]));
 
-        // B's block holds the 0x7F delivery with a 0x7F receipt, and its hash is the reported leg.
-        Transaction delivery = Assert.Single(sb.Blocks[1].Built.Block.Transactions);
+        // B's block holds the 0x7F delivery with a 0x7F receipt, and its hash is the reported leg; both blocks end
+        // with the fold protocol transaction (MessageTrees.fold(), the parent hash and the block number in it).
+        Assert.Equal(2, sb.Blocks[1].Built.Block.Transactions.Count);
+        Transaction delivery = sb.Blocks[1].Built.Block.Transactions[0];
+        for (int i = 0; i < 2; i++)
+        {
+            Transaction fold = sb.Blocks[i].Built.Block.Transactions[^1];
+            Assert.True(MessageTreeFold.IsFold(fold));
+            Assert.Equal((TxType.System, set.ChainIds[i], 1UL), (fold.Type, fold.SourceChainId, fold.MessageNonce));
+            Assert.Equal(sb.Blocks[i].Built.Block.Header.ParentHash, fold.SourceTxHash);
+            Assert.Equal(MessageTreesLayout.FoldGasLimit(2), fold.GasLimit);
+            Assert.True(sb.Blocks[i].Built.Receipts[^1].Success);
+        }
+        Assert.Equal(2, sb.Blocks[0].Built.Block.Transactions.Count); // the burn, the fold
         Assert.Equal(TxType.System, delivery.Type);
         Assert.Equal(burn.Hash, delivery.SourceTxHash);
         Assert.Equal(set.ChainIds[0], delivery.SourceChainId);
@@ -42,8 +54,9 @@ public class SuperblockTests
         Assert.Equal(report.Legs[1].TxHash, delivery.Hash);
         Assert.Equal(0x7F, sb.Blocks[1].Built.Receipts[0].Type);
         Assert.True(sb.Blocks[1].Built.Receipts[0].Success);
-        // The delivery counts toward B's gas used.
-        Assert.Equal(sb.Blocks[1].Built.Receipts[0].CumulativeGasUsed, sb.Blocks[1].Built.Block.Header.GasUsed);
+        // The delivery and the fold count toward B's gas used.
+        Assert.True(sb.Blocks[1].Built.Receipts[0].CumulativeGasUsed < sb.Blocks[1].Built.Block.Header.GasUsed);
+        Assert.Equal(sb.Blocks[1].Built.Receipts[1].CumulativeGasUsed, sb.Blocks[1].Built.Block.Header.GasUsed);
         Assert.True(sb.Blocks[1].Built.Block.Header.GasUsed > 0);
 
         // The block round-trips through its encoding with the system transaction in it (what a verifier reads).

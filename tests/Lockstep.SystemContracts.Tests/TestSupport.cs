@@ -62,7 +62,9 @@ internal static class ReferenceTree
 /// <summary>
 /// Several rollups as ContractHarness instances with the system contracts predeployed; the test plays the
 /// sequencer: it decodes the requests of a user transaction and sends the protocol calls on the destinations.
-/// Every message that entered a tree is recorded, so the reference roots can be recomputed.
+/// Every message that entered a tree is recorded, so the reference roots can be recomputed. Each successful
+/// transaction counts as a block of its own: with <see cref="AutoFold"/> (the default) it is followed by the
+/// end-of-block <c>MessageTrees.fold()</c> from PROTOCOL_SENDER, as the sequencer does.
 /// </summary>
 internal sealed class RollupSet
 {
@@ -102,11 +104,24 @@ internal sealed class RollupSet
 
     public ContractHarness this[ulong chainId] => _chains[chainId];
 
+    /// <summary>Fold the trees after every successful <see cref="Send"/> and <see cref="Deliver"/> (a block each).</summary>
+    public bool AutoFold { get; set; } = true;
+
+    /// <summary>The end-of-block protocol call <c>MessageTrees.fold()</c> on <paramref name="chainId"/>; asserts it succeeds.</summary>
+    public TransactionResult Fold(ulong chainId)
+    {
+        TransactionResult r = _chains[chainId].Send(SystemAddresses.ProtocolSender, SystemAddresses.MessageTrees, SystemCalldata.Fold(),
+            gas: MessageTreesLayout.FoldGasLimit(Ids.Length));
+        Assert.True(r.Success, $"fold on {chainId} failed: {r.Status} 0x{Hex.Encode(r.Output)}");
+        return r;
+    }
+
     /// <summary>Sends a user transaction on <paramref name="chainId"/> and records the requests it emitted.</summary>
     public TransactionResult Send(ulong chainId, Address from, Address to, byte[] data, UInt256 value = default, ulong? gas = null)
     {
         TransactionResult r = _chains[chainId].Send(from, to, data, value, gas);
         if (r.Success) RecordRequests(chainId, r);
+        if (r.Success && AutoFold) Fold(chainId);
         return r;
     }
 
@@ -125,6 +140,7 @@ internal sealed class RollupSet
         {
             Inbox[(m.Source, m.Destination)].Add(m.MessageHash);
             RecordRequests(m.Destination, r);
+            if (AutoFold) Fold(m.Destination);
         }
         return r;
     }

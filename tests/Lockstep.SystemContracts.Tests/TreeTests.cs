@@ -4,16 +4,23 @@ using static Lockstep.SystemContracts.Tests.RollupSet;
 
 namespace Lockstep.SystemContracts.Tests;
 
-/// <summary>MessageTreeLib over enough appends to use branch levels 0-6, root and branch slots checked each time.</summary>
+/// <summary>
+/// MessageTreeLib over enough appends to use branch levels 0-6: appends leave the root slot alone, each fold writes
+/// the root of every leaf so far (checked against the independent <see cref="ReferenceTree"/>), and the frontier
+/// (branch slots) is the deposit contract's.
+/// </summary>
 public class TreeTests
 {
     [Fact]
-    public void Every_append_gives_the_reference_root_and_stores_the_frontier()
+    public void Folds_at_irregular_points_give_the_reference_root_and_appends_alone_do_not_move_it()
     {
-        var set = new RollupSet(2);
+        var set = new RollupSet(2) { AutoFold = false };
         ulong a = set.Ids[0], b = set.Ids[1];
         var leaves = new List<Hash256>();
         var messages = new List<CrossRollupMessage>();
+        // Fold points: after 1, 2, 3, 5, 13 leaves (several appends per block), 32, 33, 64 and 70 leaves.
+        var foldAfter = new HashSet<int> { 1, 2, 3, 5, 13, 32, 33, 64, 70 };
+        Hash256 folded = Hash256.Zero;
         for (int i = 0; i < 70; i++)
         {
             TransactionResult r = set.Send(a, Alice, SystemAddresses.Messenger, SystemCalldata.Trigger(b, Bob, [(byte)i], new UInt256(21_000)));
@@ -22,7 +29,14 @@ public class TreeTests
             Assert.Equal((ulong)i, m.Nonce);
             leaves.Add(m.MessageHash);
             messages.Add(m);
-            Assert.Equal(ReferenceTree.Root(leaves), MessageTreesLayout.ReadOutboxRoot(set[a].State, b));
+            Assert.Equal((ulong)leaves.Count, MessageTreesLayout.ReadOutboxCount(set[a].State, b));
+            // Until the fold, the slot keeps the root of the last fold (zero before the first one).
+            Assert.Equal(folded, MessageTreesLayout.ReadOutboxRoot(set[a].State, b));
+            if (!foldAfter.Contains(leaves.Count)) continue;
+            set.Fold(a);
+            folded = ReferenceTree.Root(leaves);
+            Assert.Equal(folded, MessageTreesLayout.ReadOutboxRoot(set[a].State, b));
+            Assert.Equal(new UInt256((ulong)leaves.Count), set[a].State.GetStorage(SystemAddresses.MessageTrees, MessageTreesLayout.OutboxFoldedCountSlot(b)));
         }
         // branch[h] holds the root of the last complete left subtree of height h (the eth2 deposit contract's
         // frontier): for 70 leaves (binary 1000110) levels 1, 2 and 6 hold leaves 68-69, 64-67 and 0-63.
@@ -31,9 +45,12 @@ public class TreeTests
         Assert.Equal(SubtreeRoot(leaves, 64, 2), Hash256.FromUInt256(set[a].State.GetStorage(SystemAddresses.MessageTrees, branch0 + new UInt256(2))));
         Assert.Equal(SubtreeRoot(leaves, 0, 6), Hash256.FromUInt256(set[a].State.GetStorage(SystemAddresses.MessageTrees, branch0 + new UInt256(6))));
 
-        // Delivering all 70 in order (to an account: the call succeeds with no code) gives the same inbox root.
+        // Delivering all 70 in order (to an account: the call succeeds with no code) in one block gives the same
+        // inbox root once folded.
         Assert.False(set.InvariantHolds(a, b));
         set.DeliverAll(messages);
+        Assert.Equal(Hash256.Zero, MessageTreesLayout.ReadInboxRoot(set[b].State, a));
+        set.Fold(b);
         Assert.True(set.InvariantHolds(a, b));
         Assert.Equal(ReferenceTree.Root(leaves), MessageTreesLayout.ReadInboxRoot(set[b].State, a));
     }

@@ -1,402 +1,98 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-/// @title Append-only incremental Merkle tree of depth 32 (keccak256, leaf = message hash).
-/// @notice The same construction as the eth2 deposit contract: `branch[h]` keeps the last complete left subtree of
-///         height h, so an append touches one branch slot and recomputes the root from the leaf with 32 hashes,
-///         reading branch[h] only where bit h of the index is 1 and the zero-subtree ladder elsewhere.
+/// @title Append-only incremental Merkle tree of depth 32 (keccak256, leaf = message hash), root folded per block.
+/// @notice The eth2 deposit contract's construction: `branch[h]` keeps the last complete left subtree of height h.
+///         `append` is O(1) amortised: it hashes the new leaf up through the complete subtrees it closes (on average
+///         one keccak256) and writes the count and one branch slot; it does NOT recompute the root. `fold` computes
+///         the root of all `count` leaves (32 hashes, reading branch[h] where bit h of count is 1 and the zero ladder
+///         elsewhere) and stores it with the count it covers. MessageTrees.fold runs it for every tree once at the end
+///         of each block that appended (a protocol transaction, docs/protocol.md), so at every block boundary the
+///         root slot holds the root of every leaf appended so far.
 ///         The root of n leaves is the root of the full depth-32 tree whose leaves n.. are bytes32(0); the stored
 ///         root of an empty tree is bytes32(0) (never written), on the outbox and the inbox side alike.
 library MessageTreeLib {
-    /// @notice Tree depth: 2^32 messages per ordered pair of rollups.
+    /// @notice Tree depth.
     uint256 internal constant DEPTH = 32;
+    /// @notice Most leaves a tree takes: 2^32 - 1, as the deposit contract (the 2^32th leaf would close the whole
+    ///         tree and need a branch slot at height 32).
+    uint256 internal constant MAX_LEAVES = (1 << DEPTH) - 1;
 
     /// @notice Storage of one tree. `root` is the first slot of the struct and `count` the second, so a tree kept in
     ///         `mapping(uint256 => Tree)` at slot k has its root at keccak256(abi.encode(key, k)) and its count at
-    ///         that slot + 1 (docs/protocol.md); branch[h] follows at + 2 + h.
+    ///         that slot + 1 (docs/protocol.md); branch[h] follows at + 2 + h and foldedCount at + 34.
     struct Tree {
         bytes32 root;
         uint256 count;
         bytes32[32] branch;
+        uint256 foldedCount;
     }
 
-    /// @notice 2^32 leaves are stored.
+    /// @notice MAX_LEAVES leaves are stored.
     error TreeFull();
 
-    /// @notice Appends `leaf` and returns its index and the new root.
-    function append(Tree storage tree, bytes32 leaf) internal returns (uint256 index, bytes32 root) {
+    /// @notice Appends `leaf` and returns its index (the message nonce). The root slot is left for `fold`.
+    function append(Tree storage tree, bytes32 leaf) internal returns (uint256 index) {
         index = tree.count;
-        if (index >= (1 << DEPTH)) revert TreeFull();
+        if (index >= MAX_LEAVES) revert TreeFull();
         tree.count = index + 1;
-        // Unrolled over the 32 levels with the zero-subtree ladder (zeroHashes) as PUSH32 immediates: this runs
-        // twice per cross-rollup message (outbox and inbox), so opcodes here are the protocol's main EVM cost.
-        // At level h the node is a right child when bit h of the index is 1 (its left sibling is branch[h], the
-        // stored complete subtree) and a left child otherwise (its right sibling is empty: zeroHashes[h]). The
-        // lowest left-child level holds a complete left subtree ending at this leaf, which later appends under the
-        // same parent need as their left sibling: it is the one branch slot written.
+        // The new leaf closes one complete subtree per trailing 1 bit of `index` (bit h of index + 1 is 0): its left
+        // sibling at that height is branch[h]. The first height where bit h of index + 1 is 1 is where the closed
+        // subtree becomes the new left frontier: the one branch slot written.
         assembly ("memory-safe") {
             let branchSlot := add(tree.slot, 2)
             let node := leaf
-            let stored := 0
-            switch and(shr(0, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 0), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 0)))
+            let size := add(index, 1)
+            let h := 0
+            for {} iszero(and(size, 1)) {} {
+                mstore(0x00, sload(add(branchSlot, h)))
                 mstore(0x20, node)
+                node := keccak256(0x00, 0x40)
+                size := shr(1, size)
+                h := add(h, 1)
             }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(1, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 1), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2405849e597ba5fb5)
+            sstore(add(branchSlot, h), node)
+        }
+    }
+
+    /// @notice Stores the root of the tree's `count` leaves in the root slot, unless it already covers them. Returns
+    ///         true when it wrote.
+    function fold(Tree storage tree) internal returns (bool changed) {
+        uint256 count = tree.count;
+        if (count == tree.foldedCount) return false;
+        tree.root = rootOf(tree, count);
+        tree.foldedCount = count;
+        return true;
+    }
+
+    /// @notice The root of the first `count` leaves from the stored frontier (count must be the stored count).
+    function rootOf(Tree storage tree, uint256 count) internal view returns (bytes32 node) {
+        // Level by level from the (zero) leaf after the last one: at height h the node is a right child when bit h
+        // of count is 1 (left sibling: the stored complete subtree branch[h]) and a left child otherwise (right
+        // sibling: the empty subtree zeros[h], built alongside: zeros[h+1] = keccak256(zeros[h] ++ zeros[h])).
+        assembly ("memory-safe") {
+            let branchSlot := add(tree.slot, 2)
+            let zero := 0
+            for { let h := 0 } lt(h, 32) { h := add(h, 1) } {
+                switch and(shr(h, count), 1)
+                case 0 {
+                    mstore(0x00, node)
+                    mstore(0x20, zero)
+                }
+                default {
+                    mstore(0x00, sload(add(branchSlot, h)))
+                    mstore(0x20, node)
+                }
+                node := keccak256(0x00, 0x40)
+                mstore(0x00, zero)
+                mstore(0x20, zero)
+                zero := keccak256(0x00, 0x40)
             }
-            default {
-                mstore(0x00, sload(add(branchSlot, 1)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(2, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 2), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xb4c11951957c6f8f642c4af61cd6b24640fec6dc7fc607ee8206a99e92410d30)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 2)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(3, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 3), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x21ddb9a356815c3fac1026b6dec5df3124afbadb485c9ba5a3e3398a04b7ba85)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 3)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(4, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 4), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xe58769b32a1beaf1ea27375a44095a0d1fb664ce2dd358e7fcbfb78c26a19344)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 4)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(5, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 5), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x0eb01ebfc9ed27500cd4dfc979272d1f0913cc9f66540d7e8005811109e1cf2d)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 5)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(6, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 6), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x887c22bd8750d34016ac3c66b5ff102dacdd73f6b014e710b51e8022af9a1968)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 6)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(7, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 7), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xffd70157e48063fc33c97a050f7f640233bf646cc98d9524c6b92bcf3ab56f83)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 7)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(8, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 8), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x9867cc5f7f196b93bae1e27e6320742445d290f2263827498b54fec539f756af)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 8)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(9, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 9), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xcefad4e508c098b9a7e1d8feb19955fb02ba9675585078710969d3440f5054e0)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 9)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(10, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 10), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xf9dc3e7fe016e050eff260334f18a5d4fe391d82092319f5964f2e2eb7c1c3a5)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 10)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(11, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 11), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xf8b13a49e282f609c317a833fb8d976d11517c571d1221a265d25af778ecf892)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 11)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(12, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 12), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x3490c6ceeb450aecdc82e28293031d10c7d73bf85e57bf041a97360aa2c5d99c)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 12)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(13, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 13), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xc1df82d9c4b87413eae2ef048f94b4d3554cea73d92b0f7af96e0271c691e2bb)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 13)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(14, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 14), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x5c67add7c6caf302256adedf7ab114da0acfe870d449a3a489f781d659e8becc)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 14)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(15, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 15), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xda7bce9f4e8618b6bd2f4132ce798cdc7a60e7e1460a7299e3c6342a579626d2)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 15)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(16, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 16), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x2733e50f526ec2fa19a22b31e8ed50f23cd1fdf94c9154ed3a7609a2f1ff981f)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 16)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(17, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 17), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xe1d3b5c807b281e4683cc6d6315cf95b9ade8641defcb32372f1c126e398ef7a)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 17)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(18, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 18), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x5a2dce0a8a7f68bb74560f8f71837c2c2ebbcbf7fffb42ae1896f13f7c7479a0)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 18)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(19, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 19), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xb46a28b6f55540f89444f63de0378e3d121be09e06cc9ded1c20e65876d36aa0)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 19)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(20, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 20), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xc65e9645644786b620e2dd2ad648ddfcbf4a7e5b1a3a4ecfe7f64667a3f0b7e2)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 20)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(21, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 21), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xf4418588ed35a2458cffeb39b93d26f18d2ab13bdce6aee58e7b99359ec2dfd9)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 21)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(22, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 22), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x5a9c16dc00d6ef18b7933a6f8dc65ccb55667138776f7dea101070dc8796e377)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 22)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(23, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 23), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x4df84f40ae0c8229d0d6069e5c8f39a7c299677a09d367fc7b05e3bc380ee652)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 23)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(24, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 24), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xcdc72595f74c7b1043d0e1ffbab734648c838dfb0527d971b602bc216c9619ef)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 24)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(25, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 25), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x0abf5ac974a1ed57f4050aa510dd9c74f508277b39d7973bb2dfccc5eeb0618d)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 25)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(26, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 26), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0xb8cd74046ff337f0a7bf2c8e03e10f642c1886798d71806ab1e888d9e5ee87d0)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 26)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(27, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 27), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x838c5655cb21c6cb83313b5a631175dff4963772cce9108188b34ac87c81c41e)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 27)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(28, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 28), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x662ee4dd2dd7b2bc707961b1e646c4047669dcb6584f0d8d770daf5d7e7deb2e)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 28)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(29, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 29), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x388ab20e2573d171a88108e79d820e98f26c0b84aa8b2f4aa4968dbb818ea322)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 29)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(30, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 30), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x93237c50ba75ee485f4c22adf2f741400bdf8d6a9cc7df7ecae576221665d735)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 30)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            switch and(shr(31, index), 1)
-            case 0 {
-                if iszero(stored) { sstore(add(branchSlot, 31), node) stored := 1 }
-                mstore(0x00, node)
-                mstore(0x20, 0x8448818bb4ae4562849e949e17ac16e0be16688e156b5cf15e098c627c0056a9)
-            }
-            default {
-                mstore(0x00, sload(add(branchSlot, 31)))
-                mstore(0x20, node)
-            }
-            node := keccak256(0x00, 0x40)
-            sstore(tree.slot, node)
-            root := node
         }
     }
 
     /// @notice zeros[h] = root of an empty subtree of height h: zeros[0] = 0, zeros[h+1] = keccak256(zeros[h] ++ zeros[h]).
-    ///         The same values `append` inlines as PUSH32 immediates (for libraries building on this one, e.g. proofs).
+    ///         For libraries building on this one (e.g. proofs); `rootOf` derives the same ladder as it goes.
     function zeroHashes() internal pure returns (bytes32[32] memory z) {
         z[1] = 0xad3228b676f7d3cd4284a5443f17f1962b36e491b30a40b2405849e597ba5fb5;
         z[2] = 0xb4c11951957c6f8f642c4af61cd6b24640fec6dc7fc607ee8206a99e92410d30;

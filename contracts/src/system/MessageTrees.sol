@@ -10,6 +10,9 @@ import {MessageTreeLib} from "./MessageTreeLib.sol";
 ///         superblock, outboxRoot(Y) on X == inboxRoot(X) on Y for every pair X != Y (the seed's burnTree/mintTree
 ///         equation). Only MintBurn and Messenger append; the message hash is computed here from the kind's type
 ///         hash and its static fields so that the nonce is the leaf index by construction.
+///         Appends are O(1) amortised and leave the root slots alone; `fold`, called by the protocol once at the end
+///         of every block that appended (a 0x7F transaction, the block's last), writes the root of every tree whose
+///         count moved, so at every block boundary each root slot holds the root of all its leaves.
 ///         Storage (genesis writes slots 2 and 3): slot 0 `outbox` mapping(uint256 => Tree), slot 1 `inbox`,
 ///         slot 2 `isMember` mapping(uint256 => bool), slot 3 `members` uint256[].
 contract MessageTrees {
@@ -24,6 +27,8 @@ contract MessageTrees {
     error NotSystemContract(address caller);
     /// @notice The other rollup is not in this set, or is this rollup itself.
     error NotInSet(uint256 chainId);
+    /// @notice `fold` was called by someone other than PROTOCOL_SENDER.
+    error OnlyProtocol(address caller);
     /// @notice A delivery out of order: replayed (nonce below the inbox count) or skipping messages (above it).
     error WrongNonce(uint256 source, uint256 expected, uint256 actual);
 
@@ -58,13 +63,29 @@ contract MessageTrees {
         tree.append(messageHash);
     }
 
-    /// @notice Root of the outbox tree for `destination` (bytes32(0) while empty).
+    /// @notice Protocol call at the end of a block (the block's last transaction, type 0x7F, from PROTOCOL_SENDER):
+    ///         stores the root of every outbox and inbox tree whose count changed since its last fold. Deterministic
+    ///         (no arguments: it walks the genesis member list), so a verifier re-executing the block gets the same
+    ///         roots; a block that appended without folding is invalid (docs/protocol.md). Returns how many trees it folded.
+    function fold() external returns (uint256 folded) {
+        if (msg.sender != SystemAddresses.PROTOCOL_SENDER) revert OnlyProtocol(msg.sender);
+        uint256 n = memberList.length;
+        for (uint256 i = 0; i < n; i++) {
+            uint256 id = memberList[i];
+            if (id == block.chainid) continue;
+            if (outbox[id].fold()) folded++;
+            if (inbox[id].fold()) folded++;
+        }
+    }
+
+    /// @notice Root of the outbox tree for `destination` as of the last fold, i.e. the end of the previous block
+    ///         that appended (bytes32(0) while empty).
     function outboxRoot(uint256 destination) external view returns (bytes32) { return outbox[destination].root; }
 
     /// @notice Messages sent to `destination`; also the nonce of the next one.
     function outboxCount(uint256 destination) external view returns (uint256) { return outbox[destination].count; }
 
-    /// @notice Root of the inbox tree for `source` (bytes32(0) while empty).
+    /// @notice Root of the inbox tree for `source` as of the last fold (bytes32(0) while empty).
     function inboxRoot(uint256 source) external view returns (bytes32) { return inbox[source].root; }
 
     /// @notice Messages from `source` executed here; also the nonce the next delivery must carry.
