@@ -25,7 +25,33 @@ public sealed partial class Devnet
         var rollups = new ExplorerRollup[Rollups.Count];
         for (int i = 0; i < rollups.Length; i++)
             rollups[i] = new ExplorerRollup(Rollups[i].Name, Rollups[i].Chain.ChainId, Rollups[i].Server.Url.ToString().TrimEnd('/'));
-        return ExplorerFeed.Snapshot(rollups, Sequencer.Height);
+        ExplorerState state = ExplorerFeed.Snapshot(rollups, Sequencer.Height);
+        return L1Watcher is { } watcher && L1 is { } l1 ? state with { L1 = watcher.Snapshot(l1.Url.ToString().TrimEnd('/')) } : state;
+    }
+
+    /// <summary>Follows the L1 inbox for the explorer's L1 panels; null without an L1.</summary>
+    public L1Watcher? L1Watcher { get; private set; }
+
+    // After the settlement layer started: the L1 panels and the posting-lag metrics.
+    private void StartL1Observers()
+    {
+        if (L1 is { } l1)
+        {
+            L1Watcher = new L1Watcher(l1.Client, l1.Chain.ChainId, l1.Deployment.Inbox);
+            L1Watcher.Start(TimeSpan.FromSeconds(1));
+        }
+        if (Poster is { } poster)
+        {
+            DevnetMetrics metrics = Metrics;
+            metrics.UnpostedSuperblocks = () => { ulong h = Sequencer.Height, p = poster.Progress.LastHeight; return h > p ? h - p : 0; };
+            poster.Posted += p => metrics.OnPosted(p.FirstHeight, p.LastHeight);
+        }
+    }
+
+    private void StopL1Observers()
+    {
+        L1Watcher?.Dispose();
+        L1Watcher = null;
     }
 
     // Wraps every registered method with a timer (RPC latency by method); registered handlers are never replaced later.

@@ -128,6 +128,7 @@ public sealed partial class Devnet : IAsyncDisposable
             devnet.Rollups = rollups;
             await devnet.StartExplorerAsync(cancel).ConfigureAwait(false);
             await devnet.StartSettlementAsync(cancel).ConfigureAwait(false);
+            devnet.StartL1Observers();
             devnet.WriteDescription();
             sequencer.Start();
             return devnet;
@@ -169,6 +170,7 @@ public sealed partial class Devnet : IAsyncDisposable
         // The poster stops first (it reads superblocks), the L1 last (the poster talks to it).
         Poster?.Dispose();
         Poster = null;
+        StopL1Observers();
         await StopExplorerAsync().ConfigureAwait(false);
         foreach ((EthModule eth, RpcServer server) in _servers)
         {

@@ -9,13 +9,17 @@ namespace Lockstep.Devnet;
 /// <summary>
 /// The devnet's Prometheus metrics, written by hand in the text exposition format 0.0.4
 /// (https://prometheus.io/docs/instrumenting/exposition_formats/). Only what exists is exported: superblock build
-/// time, superblocks, transactions per rollup, bundle outcomes, pool sizes and RPC latency by method. L1 posting lag
-/// and verifier verdicts join when the settlement layer runs in the devnet (issue 7).
+/// time, superblocks, transactions per rollup, bundle outcomes, pool sizes, RPC latency by method, L1 posting lag
+/// (seconds from sealing a superblock to its superbatch's L1 receipt; superblocks sealed but not yet on L1) and
+/// verifier verdicts (counted through <see cref="OnVerifierVerdict"/>, the verifier's hook).
 /// </summary>
 public sealed class DevnetMetrics
 {
     /// <summary>Upper bounds (seconds) of the superblock build-time buckets.</summary>
     public static readonly double[] BuildBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+    /// <summary>Upper bounds (seconds) of the L1 posting lag buckets (a devnet posts every few seconds; a real L1 in minutes).</summary>
+    public static readonly double[] PostingBuckets = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
 
     /// <summary>Upper bounds (seconds) of the RPC latency buckets.</summary>
     public static readonly double[] RpcBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
@@ -26,6 +30,13 @@ public sealed class DevnetMetrics
     private readonly long[] _bundles = new long[4]; // by BundleOutcome
     private readonly ConcurrentDictionary<(string Rollup, string Method), Histogram> _rpc = new();
     private readonly Func<IReadOnlyList<DevnetRollup>> _rollups;
+    private readonly Histogram _postingLag = new(PostingBuckets);
+    private readonly ConcurrentDictionary<ulong, long> _sealedAt = new(); // superblock height -> Stopwatch timestamp, until posted
+    private long _superbatchesPosted;
+    private readonly ConcurrentDictionary<string, long> _verdicts = new();
+
+    /// <summary>Superblocks sealed but not yet in a superbatch on L1 (sampled at every scrape); null without an L1.</summary>
+    public Func<ulong>? UnpostedSuperblocks { get; set; }
 
     /// <summary>Metrics of the rollups <paramref name="rollups"/> returns (read at every scrape: pool sizes are sampled then).</summary>
     public DevnetMetrics(Func<IReadOnlyList<DevnetRollup>> rollups) => _rollups = rollups;
@@ -35,6 +46,7 @@ public sealed class DevnetMetrics
     {
         _build.Observe(buildTime.TotalSeconds);
         Interlocked.Increment(ref _superblocks);
+        if (UnpostedSuperblocks is not null) _sealedAt[sb.Height] = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (RollupBlock b in sb.Blocks)
         {
             long[] counts = _transactions.GetOrAdd(b.ChainId, _ => new long[2]);
@@ -47,6 +59,22 @@ public sealed class DevnetMetrics
         }
         foreach (BundleReport r in sb.Bundles) Interlocked.Increment(ref _bundles[(int)r.Outcome]);
     }
+
+    /// <summary>
+    /// Counts a superbatch the poster landed on L1 covering superblocks <paramref name="firstHeight"/>..<paramref name="lastHeight"/>:
+    /// the lag observed is the age of its oldest superblock (the longest any of them waited).
+    /// </summary>
+    public void OnPosted(ulong firstHeight, ulong lastHeight)
+    {
+        Interlocked.Increment(ref _superbatchesPosted);
+        if (_sealedAt.TryGetValue(firstHeight, out long sealedAt))
+            _postingLag.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(sealedAt).TotalSeconds);
+        foreach (ulong h in _sealedAt.Keys)
+            if (h <= lastHeight) _sealedAt.TryRemove(h, out _);
+    }
+
+    /// <summary>The verifier's hook: counts one verdict on a superbatch (e.g. <c>valid</c>, <c>invalid</c>; any label).</summary>
+    public void OnVerifierVerdict(string verdict) => _verdicts.AddOrUpdate(verdict, 1, (_, n) => n + 1);
 
     /// <summary>Records one served call of <paramref name="method"/> on <paramref name="rollup"/>.</summary>
     public void ObserveRpc(string rollup, string method, TimeSpan elapsed) =>
@@ -87,6 +115,25 @@ public sealed class DevnetMetrics
             s.Append("lockstep_pool_transactions{").Append(RollupLabels(name, c.ChainId)).Append(",state=\"pending\"} ").Append(c.Pool.PendingCount).Append('\n');
             s.Append("lockstep_pool_transactions{").Append(RollupLabels(name, c.ChainId)).Append(",state=\"queued\"} ").Append(c.Pool.QueuedCount).Append('\n');
         }
+
+        s.Append("# HELP lockstep_l1_posting_lag_seconds Seconds from sealing a superblock to the L1 receipt of the superbatch holding it (its oldest superblock).\n");
+        s.Append("# TYPE lockstep_l1_posting_lag_seconds histogram\n");
+        _postingLag.Write(s, "lockstep_l1_posting_lag_seconds", "");
+        s.Append("# HELP lockstep_l1_superbatches_posted_total Superbatches the batch poster landed on L1 since start.\n");
+        s.Append("# TYPE lockstep_l1_superbatches_posted_total counter\n");
+        s.Append("lockstep_l1_superbatches_posted_total ").Append(Interlocked.Read(ref _superbatchesPosted)).Append('\n');
+        if (UnpostedSuperblocks is { } unposted)
+        {
+            s.Append("# HELP lockstep_l1_unposted_superblocks Superblocks sealed but not yet in a superbatch on L1.\n");
+            s.Append("# TYPE lockstep_l1_unposted_superblocks gauge\n");
+            s.Append("lockstep_l1_unposted_superblocks ").Append(unposted()).Append('\n');
+        }
+        s.Append("# HELP lockstep_verifier_verdicts_total Verdicts of the verifier on superbatches, by verdict.\n");
+        s.Append("# TYPE lockstep_verifier_verdicts_total counter\n");
+        var verdicts = new List<string>(_verdicts.Keys);
+        verdicts.Sort(StringComparer.Ordinal);
+        foreach (string v in verdicts)
+            s.Append("lockstep_verifier_verdicts_total{verdict=\"").Append(Escape(v)).Append("\"} ").Append(_verdicts[v]).Append('\n');
 
         s.Append("# HELP lockstep_rpc_request_duration_seconds Time to serve one JSON-RPC call, by rollup and method.\n");
         s.Append("# TYPE lockstep_rpc_request_duration_seconds histogram\n");

@@ -30,6 +30,9 @@ public sealed class DevnetFixture : IAsyncLifetime
     /// <summary>The burn rejected because minting is paused on B.</summary>
     public Hash256 RejectedTx { get; private set; }
 
+    /// <summary>The L1 inbox's challenge window in seconds.</summary>
+    public const ulong ChallengeWindow = 3;
+
     /// <summary>Chain ids of rollup A and B.</summary>
     public ulong ChainA => Devnet.Rollups[0].Chain.ChainId;
 
@@ -39,7 +42,8 @@ public sealed class DevnetFixture : IAsyncLifetime
     /// <summary>Starts the devnet and plays the scenario through JSON-RPC.</summary>
     public async Task InitializeAsync()
     {
-        Devnet = await Lockstep.Devnet.Devnet.StartAsync(new DevnetOptions { DataDir = _dir, BasePort = 0 });
+        // A 3 s challenge window and 1 s posting: the L1 panel sees superbatches go from pending to final within a test.
+        Devnet = await Lockstep.Devnet.Devnet.StartAsync(new DevnetOptions { DataDir = _dir, BasePort = 0, ChallengeWindowSeconds = ChallengeWindow, PostEverySeconds = 1 });
         Address user = Devnet.Accounts[1].Address;
         UInt256 amount = UInt256.Parse("5000000000000000000"); // 5 LST
 

@@ -46,6 +46,14 @@ public class ExplorerBrowserTests(DevnetFixture f)
         ILocator rejected = page.Locator($"#rejected .rejected[data-tx='{f.RejectedTx}']");
         await Assertions.Expect(rejected.Locator(".reason")).ToContainTextAsync("MintPaused");
 
+        // The L1 panel: superbatches with their L1 transaction, range and window; with the fixture's 3 s window one
+        // turns final while the page is open (live), and nothing is challenged or slashed.
+        await Assertions.Expect(page.Locator("#superbatches tr.superbatch").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#superbatches tr.superbatch[data-finality='final']").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#l1-info")).ToContainTextAsync($"challenge window {DevnetFixture.ChallengeWindow} s");
+        await Assertions.Expect(page.Locator("#challenges")).ToContainTextAsync("none");
+        await Assertions.Expect(page.Locator("#slashings")).ToContainTextAsync("none");
+
         // Live: a new superblock appears without reloading.
         ulong height = f.Devnet.Sequencer.Height;
         await f.SendAsync(0, 4, f.Devnet.Accounts[5].Address, [], Lockstep.Primitives.UInt256.One, 21_000);

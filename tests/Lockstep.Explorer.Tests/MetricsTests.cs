@@ -26,8 +26,11 @@ public class MetricsTests(DevnetFixture f)
         Assert.Equal("counter", types["lockstep_bundles_total"]);
         Assert.Equal("gauge", types["lockstep_pool_transactions"]);
         Assert.Equal("histogram", types["lockstep_rpc_request_duration_seconds"]);
-        // Nothing that does not exist yet (L1 posting lag, verifier verdicts) is exported.
-        Assert.Equal(6, types.Count);
+        Assert.Equal("histogram", types["lockstep_l1_posting_lag_seconds"]);
+        Assert.Equal("counter", types["lockstep_l1_superbatches_posted_total"]);
+        Assert.Equal("gauge", types["lockstep_l1_unposted_superblocks"]);
+        Assert.Equal("counter", types["lockstep_verifier_verdicts_total"]);
+        Assert.Equal(10, types.Count);
 
         // The fixture's scenario: one rejected bundle, a delivery on B, both rollups' pools drained.
         Assert.Equal(1, PrometheusText.Value(samples, "lockstep_bundles_total", ("outcome", "rejected")));

@@ -27,7 +27,17 @@ public sealed record ExplorerState(
     long SuperblocksSeen,
     IReadOnlyList<ExplorerSuperblock> Superblocks,
     IReadOnlyList<ExplorerBundle> Bundles,
-    IReadOnlyList<ExplorerBundle> Rejected);
+    IReadOnlyList<ExplorerBundle> Rejected)
+{
+    /// <summary>The L1 panels (superbatches, challenges, slashings); null when the devnet runs without an L1.</summary>
+    public ExplorerL1? L1 { get; init; }
+
+    /// <summary>The verifier's verdicts, newest first (empty until a verifier reports through <see cref="ExplorerFeed.AddVerdict"/>).</summary>
+    public IReadOnlyList<ExplorerVerdict> Verdicts { get; init; } = [];
+}
+
+/// <summary>A verifier's verdict on one rollup's part of a superbatch: <c>Verdict</c> is e.g. <c>valid</c> or <c>invalid</c>.</summary>
+public sealed record ExplorerVerdict(ulong SuperbatchIndex, ulong ChainId, string Verdict, string? Detail, ulong Timestamp);
 
 /// <summary>
 /// The last <see cref="Capacity"/> superblocks, cross-rollup bundles and rejected bundles, kept in memory from
@@ -40,6 +50,7 @@ public sealed class ExplorerFeed(int capacity = 100)
     private readonly Queue<ExplorerSuperblock> _superblocks = new();
     private readonly Queue<ExplorerBundle> _bundles = new();
     private readonly Queue<ExplorerBundle> _rejected = new();
+    private readonly Queue<ExplorerVerdict> _verdicts = new();
     private long _seen;
 
     /// <summary>How many of each kind are kept.</summary>
@@ -71,11 +82,17 @@ public sealed class ExplorerFeed(int capacity = 100)
         }
     }
 
+    /// <summary>The verifier's hook: records a verdict for the explorer's verdict panel.</summary>
+    public void AddVerdict(ExplorerVerdict verdict)
+    {
+        lock (_lock) Push(_verdicts, verdict);
+    }
+
     /// <summary>A snapshot, newest first.</summary>
     public ExplorerState Snapshot(IReadOnlyList<ExplorerRollup> rollups, ulong height)
     {
         lock (_lock)
-            return new ExplorerState(rollups, height, _seen, Newest(_superblocks), Newest(_bundles), Newest(_rejected));
+            return new ExplorerState(rollups, height, _seen, Newest(_superblocks), Newest(_bundles), Newest(_rejected)) { Verdicts = Newest(_verdicts) };
     }
 
     private void Push<T>(Queue<T> q, T item)
