@@ -180,8 +180,8 @@ public sealed class BatchPoster : IDisposable
             ulong last = Math.Min(sealedHeight, p.LastHeight + (ulong)_options.MaxSuperblocksPerBatch);
             var chains = new List<ChainStore>();
             foreach (ulong id in _superblocks.ChainIds) chains.Add(_superblocks.Chain(id));
-            // First cut: no deposits consumed (depositCount stays at the previous superbatch's); see docs/settlement.md.
-            SuperbatchSubmission submission = BatchEncoding.BuildSubmission(p.NextIndex, p.TipHash, p.DepositCount, chains, first, last);
+            // depositCount = one past the last L1 deposit the range executed: the inbox commits to that queue position.
+            SuperbatchSubmission submission = BatchEncoding.BuildSubmission(p.NextIndex, p.TipHash, DepositDeriver.CountThrough(chains, first, last, p.DepositCount), chains, first, last);
             byte[] calldata = submission.EncodeCalldata();
             L1Receipt receipt = await SendAndConfirmAsync(p.NextIndex, calldata, cancel).ConfigureAwait(false);
             if (!receipt.Succeeded)
@@ -192,7 +192,7 @@ public sealed class BatchPoster : IDisposable
             Hash256 hash = submission.ComputeHash(_superblocks.ChainIds, Hash256.Zero);
             foreach (L1Log log in receipt.Logs)
                 if (log.Address == _options.Inbox && SuperbatchSubmittedEvent.TryDecode(log.Topics, log.Data, out SuperbatchSubmittedEvent? e)) hash = e!.SuperbatchHash;
-            var next = new PosterProgress(p.NextIndex + 1, hash, last, p.DepositCount);
+            var next = new PosterProgress(p.NextIndex + 1, hash, last, submission.DepositCount);
             SaveProgress(next);
             ClearPending(next.NextIndex);
             _waitingSince = null;

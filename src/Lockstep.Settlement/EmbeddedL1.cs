@@ -121,50 +121,12 @@ public sealed class EmbeddedL1 : IAsyncDisposable
         }
     }
 
-    private static async Task<L1Deployment> DeployAsync(JsonRpcL1Client l1, EmbeddedL1Options o, Address sequencer, CancellationToken cancel)
-    {
-        byte[] deployerKey = o.Accounts[0].PrivateKey;
-        UInt256 bond = UInt256.Parse("1000000000000000000");
-        // unbondDelay must cover the challenge window (the inbox constructor checks it).
-        Address registry = await DeployAsync(l1, o, deployerKey, "L1SequencerRegistry", SequencerRegistry.EncodeConstructorArgs(bond, o.ChallengeWindowSeconds, 1000, 5000), cancel).ConfigureAwait(false);
-        Address inbox = await DeployAsync(l1, o, deployerKey, "L1SharedInbox", new SharedInboxConfig(registry, o.RollupChainIds, o.ChallengeWindowSeconds).EncodeConstructorArgs(), cancel).ConfigureAwait(false);
-        // L2 withdrawals contract at 0x…1005, its mapping at slot 3 (docs/l1-contracts.md).
-        Address bridge = await DeployAsync(l1, o, deployerKey, "L1Bridge", Bridge.EncodeConstructorArgs(inbox, Address.FromNumber(0x1005), new UInt256(3)), cancel).ConfigureAwait(false);
-        Address token = await DeployAsync(l1, o, deployerKey, "L1LockstepToken", AbiValue.Encode(AbiValue.Uint(UInt256.Parse("1000000000000000000000000"))), cancel).ConfigureAwait(false);
-        await SendAsync(l1, o, deployerKey, registry, SequencerRegistry.SetInbox(inbox), UInt256.Zero, cancel).ConfigureAwait(false);
-        await SendAsync(l1, o, deployerKey, inbox, SharedInbox.SetDepositQueue(bridge), UInt256.Zero, cancel).ConfigureAwait(false);
-        await SendAsync(l1, o, o.SequencerKey, registry, SequencerRegistry.Bond(), bond, cancel).ConfigureAwait(false);
-        return new L1Deployment(registry, inbox, bridge, token);
-    }
-
-    private static async Task<Address> DeployAsync(JsonRpcL1Client l1, EmbeddedL1Options o, byte[] key, string name, byte[] args, CancellationToken cancel)
-    {
-        using JsonDocument doc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(o.ArtifactsDir, name + ".json"), cancel).ConfigureAwait(false));
-        byte[] code = Hex.Decode(doc.RootElement.GetProperty("bytecode").GetString()!);
-        Hash256 hash = await SendAsync(l1, o, key, null, [.. code, .. args], UInt256.Zero, cancel).ConfigureAwait(false);
-        JsonElement receipt = await l1.RequestAsync("eth_getTransactionReceipt", [hash.ToString()], cancel).ConfigureAwait(false);
-        return Address.FromHex(receipt.GetProperty("contractAddress").GetString()!);
-    }
-
-    private static async Task<Hash256> SendAsync(JsonRpcL1Client l1, EmbeddedL1Options o, byte[] key, Address? to, byte[] data, UInt256 value, CancellationToken cancel)
-    {
-        Address from = Lockstep.Crypto.Ecdsa.PrivateKeyToAddress(key);
-        ulong nonce = await l1.GetNonceAsync(from, "pending", cancel).ConfigureAwait(false);
-        L1FeeData fees = await l1.GetFeeDataAsync(cancel).ConfigureAwait(false);
-        var tx = new Transaction
+    private static Task<L1Deployment> DeployAsync(JsonRpcL1Client l1, EmbeddedL1Options o, Address sequencer, CancellationToken cancel) =>
+        L1Deployer.DeployAsync(l1, new L1DeployOptions
         {
-            Type = TxType.DynamicFee, ChainId = new UInt256(o.ChainId), Nonce = nonce, MaxPriorityFeePerGas = fees.PriorityFee,
-            MaxFeePerGas = fees.BaseFee * new UInt256(2) + fees.PriorityFee, GasLimit = 15_000_000, To = to, Value = value, Data = data,
-        }.Sign(key);
-        Hash256 hash = await l1.SendRawTransactionAsync(tx.Encode(), cancel).ConfigureAwait(false);
-        while (true)
-        {
-            L1Receipt? r = await l1.GetReceiptAsync(hash, cancel).ConfigureAwait(false);
-            if (r is not null)
-                return r.Succeeded ? hash : throw new L1Exception($"embedded L1 setup transaction {hash} reverted");
-            await Task.Delay(50, cancel).ConfigureAwait(false);
-        }
-    }
+            ArtifactsDir = o.ArtifactsDir, RollupChainIds = o.RollupChainIds, DeployerKey = o.Accounts[0].PrivateKey,
+            SequencerKey = o.SequencerKey, ChallengeWindowSeconds = o.ChallengeWindowSeconds,
+        }, cancel);
 
     private static L1Deployment? ReadDeployment(IKeyValueStore db)
     {

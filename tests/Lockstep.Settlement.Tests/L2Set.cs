@@ -20,17 +20,29 @@ internal sealed class L2Set : IDisposable
     public IReadOnlyList<DevAccount> Users { get; } = DevAccounts.Derive(DevAccounts.TestMnemonic, 4);
     public SharedSequencer Sequencer { get; private set; }
 
-    public L2Set(IKeyValueStore? db = null)
+    private readonly PredeployOptions? _predeploy;
+
+    public L2Set(IKeyValueStore? db = null, PredeployOptions? predeploy = null)
     {
         Db = db ?? new MemoryKeyValueStore();
+        _predeploy = predeploy;
         Sequencer = Open();
+    }
+
+    /// <summary>Closes the sequencer (not the store) and opens it again from the store: a restart.</summary>
+    public void Reopen()
+    {
+        IDepositSource? deposits = Sequencer.DepositSource;
+        Sequencer.Dispose();
+        Sequencer = Open();
+        Sequencer.DepositSource = deposits;
     }
 
     private SharedSequencer Open()
     {
         var geneses = new List<Genesis>();
         foreach (ulong id in ChainIds)
-            geneses.Add(Predeploys.Apply(DevGenesis.Create(id, Users.Select(u => u.Address), timestamp: GenesisTime), ChainIds));
+            geneses.Add(Predeploys.Apply(DevGenesis.Create(id, Users.Select(u => u.Address), timestamp: GenesisTime), ChainIds, _predeploy));
         return new SharedSequencer(Db, geneses, options: new SharedSequencerOptions { Cadence = SuperblockCadence.Manual });
     }
 

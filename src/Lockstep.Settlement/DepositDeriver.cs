@@ -1,0 +1,274 @@
+using System.Buffers.Binary;
+using Lockstep.L1Contracts;
+using Lockstep.Primitives;
+using Lockstep.Sequencer;
+using Lockstep.Storage;
+using Lockstep.SystemContracts;
+using Lockstep.Transactions;
+
+namespace Lockstep.Settlement;
+
+/// <summary>One L1 deposit as derived from its <c>DepositQueued</c> log, with the protocol transaction it becomes.</summary>
+/// <param name="Event">The decoded event.</param>
+/// <param name="L1Block">The L1 block of the log.</param>
+/// <param name="L1TransactionHash">The L1 transaction that queued it.</param>
+/// <param name="Transaction">The type 0x7F transaction executing it on rollup <c>Event.ChainId</c>.</param>
+public sealed record DerivedDeposit(DepositQueuedEvent Event, ulong L1Block, Hash256 L1TransactionHash, Transaction Transaction)
+{
+    /// <summary>Global queue index.</summary>
+    public ulong Index => Event.DepositIndex;
+
+    /// <summary>As the sequencer takes it.</summary>
+    public DepositTransaction ToDepositTransaction() => new(Event.DepositIndex, Event.ChainId, Transaction);
+}
+
+/// <summary>Settings of a <see cref="DepositDeriver"/>.</summary>
+public sealed class DepositDeriverOptions
+{
+    /// <summary>The L1Bridge whose <c>DepositQueued</c> events are read.</summary>
+    public required Address Bridge { get; init; }
+
+    /// <summary>Only L1 blocks at least this many blocks below the L1 head are read (0: the head itself; tests, devnet).</summary>
+    public ulong Confirmations { get; init; }
+
+    /// <summary>First L1 block to read (the bridge's deployment block, or 0).</summary>
+    public ulong FromBlock { get; init; }
+
+    /// <summary>Most L1 blocks per <c>eth_getLogs</c> request (providers cap ranges).</summary>
+    public ulong MaxBlockRange { get; init; } = 5_000;
+}
+
+/// <summary>
+/// Derives L1 deposits (issue 5): reads L1Bridge's <c>DepositQueued</c> logs from L1 blocks at least
+/// <see cref="DepositDeriverOptions.Confirmations"/> deep and turns each into its protocol transaction. The rule is
+/// a pure function of the event and the L1 chain id, so the sequencer and every verifier derive the same bytes:
+/// <code>
+/// 0x7F tx: chainId = event.chainId, sourceChainId = L1 chain id, sourceTxHash = L1Bridge.depositHash(event),
+///          messageNonce = event.depositIndex, to = L2Bridge (0x…1005), gasLimit = 300,000,
+///          data = finalizeDeposit(depositIndex, from, to, token, amount, data)
+/// </code>
+/// </summary>
+public sealed class DepositDeriver(IL1Client l1, DepositDeriverOptions options)
+{
+    private ulong? _l1ChainId;
+
+    /// <summary>The settings.</summary>
+    public DepositDeriverOptions Options { get; } = options;
+
+    /// <summary>The protocol transaction executing deposit <paramref name="d"/> (the derivation rule above).</summary>
+    public static Transaction ToSystemTransaction(DepositQueuedEvent d, ulong l1ChainId) =>
+        SystemTransaction.Create(d.ChainId, l1ChainId, Bridge.DepositHash(d), d.DepositIndex, SystemAddresses.L2Bridge, L2BridgeAbi.DepositGas,
+            L2BridgeAbi.FinalizeDeposit(d));
+
+    /// <summary>True when <paramref name="tx"/> is a deposit's protocol transaction (to L2Bridge); its index is the message nonce.</summary>
+    public static bool IsDeposit(Transaction tx) => tx.IsSystem && tx.To == SystemAddresses.L2Bridge;
+
+    /// <summary>
+    /// The deposit count a superbatch of superblocks [<paramref name="first"/>, <paramref name="last"/>] of
+    /// <paramref name="chains"/> commits to: one past the highest deposit index executed in the range (deposits run in
+    /// queue order), or <paramref name="previous"/> (the previous superbatch's) when the range executed none.
+    /// </summary>
+    public static ulong CountThrough(IReadOnlyList<Lockstep.Chain.ChainStore> chains, ulong first, ulong last, ulong previous)
+    {
+        ulong count = previous;
+        foreach (Lockstep.Chain.ChainStore chain in chains)
+            for (ulong h = first; h <= last; h++)
+                foreach (Transaction tx in (chain.GetBlock(h) ?? throw new InvalidOperationException($"block {h} is missing from a rollup's store")).Transactions)
+                    if (IsDeposit(tx) && tx.MessageNonce + 1 > count) count = tx.MessageNonce + 1;
+        return count;
+    }
+
+    /// <summary>The L1 chain id (asked once).</summary>
+    public async Task<ulong> GetL1ChainIdAsync(CancellationToken cancel = default) =>
+        _l1ChainId ??= await l1.GetChainIdAsync(cancel).ConfigureAwait(false);
+
+    /// <summary>The highest L1 block deep enough to read; null while the L1 is shorter than the confirmations.</summary>
+    public async Task<ulong?> SafeBlockAsync(CancellationToken cancel = default)
+    {
+        ulong head = await l1.GetBlockNumberAsync(cancel).ConfigureAwait(false);
+        return head < Options.Confirmations ? null : head - Options.Confirmations;
+    }
+
+    /// <summary>Every deposit queued in L1 blocks [<paramref name="fromBlock"/>, <paramref name="toBlock"/>], in queue order.</summary>
+    public async Task<List<DerivedDeposit>> ScanAsync(ulong fromBlock, ulong toBlock, CancellationToken cancel = default)
+    {
+        ulong chainId = await GetL1ChainIdAsync(cancel).ConfigureAwait(false);
+        var found = new List<DerivedDeposit>();
+        for (ulong from = fromBlock; from <= toBlock;)
+        {
+            ulong to = Math.Min(toBlock, from + Options.MaxBlockRange - 1);
+            IReadOnlyList<L1Log> logs = await l1.GetLogsAsync(Options.Bridge, from, to, DepositQueuedEvent.Topic, cancel).ConfigureAwait(false);
+            foreach (L1Log log in logs)
+                if (log.Address == Options.Bridge && DepositQueuedEvent.TryDecode(log.Topics, log.Data, out DepositQueuedEvent? e))
+                    found.Add(new DerivedDeposit(e!, log.BlockNumber, log.TransactionHash, ToSystemTransaction(e!, chainId)));
+            if (to == ulong.MaxValue) break;
+            from = to + 1;
+        }
+        found.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return found;
+    }
+
+    /// <summary>
+    /// Deposits [<paramref name="fromIndex"/>, <paramref name="toIndex"/>) from the safe part of L1 (the verifier's
+    /// entry point: a superbatch executes exactly [previous depositCount, depositCount)). Throws
+    /// <see cref="InvalidDataException"/> when one of them is not (yet) on L1 at the safe depth.
+    /// </summary>
+    public async Task<List<DerivedDeposit>> ReadAsync(ulong fromIndex, ulong toIndex, CancellationToken cancel = default)
+    {
+        var result = new List<DerivedDeposit>();
+        if (toIndex <= fromIndex) return result;
+        ulong? safe = await SafeBlockAsync(cancel).ConfigureAwait(false);
+        if (safe is { } s && s >= Options.FromBlock)
+            foreach (DerivedDeposit d in await ScanAsync(Options.FromBlock, s, cancel).ConfigureAwait(false))
+                if (d.Index >= fromIndex && d.Index < toIndex) result.Add(d);
+        for (int i = 0; i < result.Count; i++)
+            if (result[i].Index != fromIndex + (ulong)i) throw new InvalidDataException($"deposit {fromIndex + (ulong)i} is not on L1 at depth {Options.Confirmations}");
+        if ((ulong)result.Count != toIndex - fromIndex) throw new InvalidDataException($"deposit {fromIndex + (ulong)result.Count} is not on L1 at depth {Options.Confirmations}");
+        return result;
+    }
+}
+
+/// <summary>
+/// The sequencer's source of deposits (<see cref="IDepositSource"/>): polls the <see cref="DepositDeriver"/> in the
+/// background and keeps every derived deposit and the next L1 block to read in <c>deposits/…</c> keys of its store,
+/// so a restart neither reads L1 from the start again nor forgets a deposit it had seen. What was executed is not
+/// tracked here: the sequencer reads its cursor from the rollups' state (L2Bridge.nextDepositIndex), so a deposit is
+/// executed once even across a crash; entries below that cursor are pruned.
+/// </summary>
+public sealed class DepositFeed : IDepositSource, IDisposable
+{
+    private static readonly byte[] CursorKey = "deposits/next-l1-block"u8.ToArray();
+    private static readonly byte[] EntryPrefix = "deposits/q/"u8.ToArray();
+    private readonly DepositDeriver _deriver;
+    private readonly IKeyValueStore _db;
+    private readonly TimeSpan _interval;
+    private readonly SortedList<ulong, DepositTransaction> _known = new();
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private ulong _nextBlock;
+
+    /// <summary>A feed reading through <paramref name="deriver"/>, persisting in <paramref name="db"/>, polling every <paramref name="interval"/>.</summary>
+    public DepositFeed(DepositDeriver deriver, IKeyValueStore db, TimeSpan? interval = null)
+    {
+        _deriver = deriver;
+        _db = db;
+        _interval = interval ?? TimeSpan.FromMilliseconds(500);
+        byte[]? cursor = db.Get(CursorKey);
+        _nextBlock = cursor is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(cursor) : deriver.Options.FromBlock;
+        foreach (KeyValuePair<byte[], byte[]> kv in db.Iterate(EntryPrefix))
+        {
+            DepositTransaction d = Decode(kv.Value);
+            _known[d.Index] = d;
+        }
+    }
+
+    /// <summary>Next L1 block to read.</summary>
+    public ulong NextL1Block { get { lock (_lock) return _nextBlock; } }
+
+    /// <summary>Deposits known and not pruned, by index.</summary>
+    public int KnownCount { get { lock (_lock) return _known.Count; } }
+
+    /// <summary>Raised after a poll found new deposits (the devnet wakes the sequencer).</summary>
+    public event Action? DepositsAvailable;
+
+    /// <summary>Raised when a poll fails (the loop retries).</summary>
+    public event Action<Exception>? Failed;
+
+    /// <inheritdoc />
+    public IReadOnlyList<DepositTransaction> Pending(ulong nextIndex, int max)
+    {
+        var result = new List<DepositTransaction>();
+        lock (_lock)
+        {
+            // Executed entries are no longer needed (the rollups' state holds the cursor; a restart reads it again).
+            while (_known.Count > 0 && _known.Keys[0] < nextIndex)
+            {
+                _db.Delete(EntryKey(_known.Keys[0]));
+                _known.RemoveAt(0);
+            }
+            for (ulong i = nextIndex; result.Count < max && _known.TryGetValue(i, out DepositTransaction? d); i++) result.Add(d);
+        }
+        return result;
+    }
+
+    /// <summary>One round: reads the new safe L1 blocks; returns how many deposits were new.</summary>
+    public async Task<int> PollAsync(CancellationToken cancel = default)
+    {
+        ulong? safe = await _deriver.SafeBlockAsync(cancel).ConfigureAwait(false);
+        ulong from = NextL1Block;
+        if (safe is not { } s || s < from) return 0;
+        List<DerivedDeposit> found = await _deriver.ScanAsync(from, s, cancel).ConfigureAwait(false);
+        int added = 0;
+        lock (_lock)
+        {
+            using IWriteBatch batch = _db.StartWriteBatch();
+            foreach (DerivedDeposit d in found)
+            {
+                if (_known.ContainsKey(d.Index)) continue;
+                DepositTransaction t = d.ToDepositTransaction();
+                _known[d.Index] = t;
+                batch.Put(EntryKey(d.Index), Encode(d));
+                added++;
+            }
+            var cursor = new byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(cursor, s + 1);
+            batch.Put(CursorKey, cursor);
+            batch.Commit();
+            _nextBlock = s + 1;
+        }
+        if (added > 0) DepositsAvailable?.Invoke();
+        return added;
+    }
+
+    /// <summary>Starts polling in the background.</summary>
+    public void Start()
+    {
+        _loop ??= Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await PollAsync(_stop.Token).ConfigureAwait(false);
+                    // Deposits beyond one superblock's share stay pending: keep nudging while any are known.
+                    if (KnownCount > 0) DepositsAvailable?.Invoke();
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested) { break; }
+                catch (Exception e) { Failed?.Invoke(e); }
+                try { await Task.Delay(_interval, _stop.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { break; }
+            }
+        });
+    }
+
+    private static byte[] EntryKey(ulong index)
+    {
+        var key = new byte[EntryPrefix.Length + 8];
+        EntryPrefix.CopyTo(key, 0);
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(EntryPrefix.Length), index);
+        return key;
+    }
+
+    // Stored: chain id (8) || index (8) || the protocol transaction's EIP-2718 encoding.
+    private static byte[] Encode(DerivedDeposit d)
+    {
+        byte[] tx = d.Transaction.Encode();
+        var v = new byte[16 + tx.Length];
+        BinaryPrimitives.WriteUInt64BigEndian(v, d.Event.ChainId);
+        BinaryPrimitives.WriteUInt64BigEndian(v.AsSpan(8), d.Index);
+        tx.CopyTo(v, 16);
+        return v;
+    }
+
+    private static DepositTransaction Decode(byte[] v) =>
+        new(BinaryPrimitives.ReadUInt64BigEndian(v.AsSpan(8)), BinaryPrimitives.ReadUInt64BigEndian(v), TransactionDecoder.DecodeWithSystem(v.AsSpan(16)));
+
+    /// <summary>Stops polling.</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try { _loop?.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+        _stop.Dispose();
+    }
+}
