@@ -1,4 +1,5 @@
 using Lockstep.Chain;
+using Lockstep.Execution;
 using Lockstep.Primitives;
 using Lockstep.Transactions;
 using Lockstep.TxPool;
@@ -112,8 +113,6 @@ public sealed class BlockProducer : IDisposable
             BlockHeader parent = _chain.Head;
             UInt256 baseFee = FeeRules.NextBaseFee(parent);
             IReadOnlyList<PooledTransaction> selected = _chain.Pool.SelectForBlock(baseFee, parent.GasLimit, _options.MaxTransactionsPerBlock);
-            var txs = new Transaction[selected.Count];
-            for (int i = 0; i < txs.Length; i++) txs[i] = selected[i].Transaction;
             ChainState state = _chain.Store.OpenHeadState();
             var attributes = new BlockAttributes
             {
@@ -123,7 +122,18 @@ public sealed class BlockProducer : IDisposable
                 PrevRandao = parent.Hash,
                 ParentBeaconBlockRoot = Hash256.Zero,
             };
-            BuiltBlock built = _builder.Build(parent, state.World, txs, attributes);
+            // The pool recovered (and so verified) every sender at admission: reuse them instead of paying a second
+            // secp256k1 recovery per transaction, as BlockBuilder.Build would (about 60 us each, see
+            // docs/benchmarks.md "Sender recovery").
+            BlockInProgress block = _builder.Begin(parent, state.World, attributes);
+            List<SkippedTransaction>? skipped = null;
+            for (int i = 0; i < selected.Count; i++)
+            {
+                PooledTransaction pooled = selected[i];
+                if (!block.TryAdd(pooled.Transaction, pooled.Sender, out _, out InvalidTransactionReason invalid))
+                    (skipped ??= []).Add(new SkippedTransaction(i, pooled.Transaction, TransactionError.None, invalid));
+            }
+            BuiltBlock built = block.Seal(skipped);
             return _chain.CommitBlock(built, state);
         }
     }

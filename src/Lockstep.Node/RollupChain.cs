@@ -37,6 +37,7 @@ public sealed class RollupChain : IDisposable
     private readonly KeyValueNodeStore _nodes;
     private readonly ConcurrentDictionary<Hash256, BlockData> _cache = new();
     private readonly ConcurrentQueue<Hash256> _cacheOrder = new();
+    private readonly PoolJournal _journal;
     private volatile BlockData _head;
 
     /// <summary>
@@ -70,6 +71,7 @@ public sealed class RollupChain : IDisposable
         TxPoolOptions options = poolOptions ?? new TxPoolOptions { ChainId = ChainId, BlockGasLimit = Store.Head.GasLimit };
         if (options.ChainId != ChainId) throw new ArgumentException($"pool chain id {options.ChainId} differs from the genesis chain id {ChainId}");
         Pool = new TransactionPool(options, OpenStateReader(Head), FeeRules.NextBaseFee(Head));
+        _journal = new PoolJournal(db, PoolJournalPrefix);
         RestoredTransactions = RestorePool();
         Pool.TransactionAdded += JournalAdded;
         Pool.TransactionRemoved += JournalRemoved;
@@ -78,40 +80,43 @@ public sealed class RollupChain : IDisposable
     /// <summary>How many journaled transactions were pooled again when the chain was opened.</summary>
     public int RestoredTransactions { get; }
 
-    // The journal write happens on the accepting thread before Add returns, so before the RPC acknowledges the hash.
-    // Events run outside the pool lock: an inclusion may be journaled as removed before its addition is journaled;
-    // such a stale entry is refused ("nonce too low") and deleted at the next start.
-    private void JournalAdded(PooledTransaction tx) => _db.Put(PoolKey(tx.Hash), tx.Raw);
+    /// <summary>The pool journal (group-committed; tests read its write count).</summary>
+    public PoolJournal Journal => _journal;
 
-    private void JournalRemoved(TxRemoval removal) => _db.Delete(PoolKey(removal.Transaction.Hash));
+    // The journal write happens on the accepting thread before Add returns, so before the RPC acknowledges the hash
+    // (PoolJournal groups concurrent acceptances into one store write). Events run outside the pool lock: an
+    // inclusion may be reported before its addition is journaled; PoolJournal keeps such a removal until then.
+    private void JournalAdded(PooledTransaction tx) => _journal.Append(tx.Hash, tx.Raw);
 
-    private static byte[] PoolKey(Hash256 hash)
-    {
-        var key = new byte[PoolJournalPrefix.Length + Hash256.Size];
-        PoolJournalPrefix.CopyTo(key, 0);
-        hash.CopyTo(key.AsSpan(PoolJournalPrefix.Length));
-        return key;
-    }
+    private void JournalRemoved(TxRemoval removal) => _journal.Remove(removal.Transaction.Hash);
 
     private int RestorePool()
     {
-        var journaled = new List<(byte[] Key, byte[] Raw, ulong Nonce)>();
-        foreach (KeyValuePair<byte[], byte[]> kv in _db.Iterate(PoolJournalPrefix))
+        var journaled = new List<(byte[] Raw, ulong Nonce)>();
+        List<(byte[] Key, List<byte[]> Raws)> records = _journal.ReadAll();
+        foreach (var (_, raws) in records)
         {
-            ulong nonce;
-            try { nonce = TransactionDecoder.Decode(kv.Value).Nonce; }
-            catch (Exception) { _db.Delete(kv.Key); continue; } // an undecodable entry (never written by us) is dropped
-            journaled.Add((kv.Key, kv.Value, nonce));
+            foreach (byte[] raw in raws)
+            {
+                ulong nonce;
+                try { nonce = TransactionDecoder.Decode(raw).Nonce; }
+                catch (Exception) { continue; } // an undecodable entry (never written by us) is dropped
+                journaled.Add((raw, nonce));
+            }
         }
         // Lower nonces first, so each sender's run is pending again rather than queued behind a gap.
         journaled.Sort(static (a, b) => a.Nonce.CompareTo(b.Nonce));
-        int restored = 0;
-        foreach (var (key, raw, _) in journaled)
+        var restored = new List<(Hash256 Hash, byte[] Raw)>();
+        foreach (var (raw, _) in journaled)
         {
-            if (Pool.Add(raw).Accepted) restored++;
-            else _db.Delete(key); // included before the crash, or no longer valid
+            TxPoolResult result = Pool.Add(raw);
+            if (result.Accepted) restored.Add((result.Hash, raw)); // else included before the crash, or no longer valid
         }
-        return restored;
+        // The still-pooled ones are journaled again in one record BEFORE the old records go, so a crash in between
+        // leaves duplicates (refused as already known at the next start), never a loss.
+        _journal.AppendMany(restored);
+        foreach (var (key, _) in records) _journal.DeleteKey(key);
+        return restored.Count;
     }
 
     /// <summary>EIP-155 chain id.</summary>

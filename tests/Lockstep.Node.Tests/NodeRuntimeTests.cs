@@ -150,6 +150,8 @@ public sealed class NodeRuntimeTests
         Assert.True(second.Pool.TryGet(b, out _));
         using (var producer = new BlockProducer(second, new ProducerOptions { Mode = ProductionMode.Manual }))
             Assert.Equal(3, producer.Mine().Block.Transactions.Count);
+        // Every record left the journal with its last transaction (group commit deletes records, not hashes).
+        Assert.Empty(db.Iterate("NodePool"u8.ToArray()));
         using RollupChain third = NewChain(db);
         Assert.Equal(0, third.RestoredTransactions);
         Assert.Equal(0, third.Pool.Count);

@@ -5,7 +5,12 @@
 # the same pre-signed transfers through it. SENDERS (default 200) keeps each sender's queue (txs / senders) under the
 # pool's per-sender limit (64 in lockstep's TxPool) even if a whole run lands between two blocks.
 # Needs a built CLI: dotnet build src/Lockstep.Cli -c Release (or LOCKSTEP_CLI_DLL=path/to/lockstep.dll).
-# Usage: [SENDERS=200] [RUNS=1] tools/bench/rpc-side-by-side.sh [rpc-send.mjs options, e.g. --txs 10000 --concurrency 16]
+# After each run it prints the node's process CPU time (user + system, from /proc) spent between "node ready" and
+# "everything included", per accepted transaction: less sensitive to machine load than wall-clock rates.
+# A/B: LOCKSTEP_CLI_DLL_B=path/to/other/lockstep.dll adds a third node, "lockstep-B", to every round (interleaved).
+# MODES="single" (default "single batch") limits the modes.
+# Usage: [SENDERS=200] [RUNS=1] [MODES="single batch"] [LOCKSTEP_CLI_DLL_B=...] tools/bench/rpc-side-by-side.sh
+#        [rpc-send.mjs options, e.g. --txs 10000 --concurrency 16]
 set -euo pipefail
 senders=${SENDERS:-200}
 cd "$(dirname "$0")/../.."
@@ -29,7 +34,9 @@ start_node() {
     pattern='Listening on 127\.0\.0\.1:([0-9]+)'; prefix='http://127.0.0.1:'
   else
     data=$(mktemp -d)
-    dotnet "$dll" node --port 0 --data-dir "$data" --accounts "$senders" --block-time 1 > "$log" 2>&1 &
+    node_dll=$dll
+    [ "$1" = lockstep-B ] && node_dll=$LOCKSTEP_CLI_DLL_B
+    dotnet "$node_dll" node --port 0 --data-dir "$data" --accounts "$senders" --block-time 1 > "$log" 2>&1 &
     pattern='RPC listening on (http://[^ ]+)'; prefix=''
   fi
   pid=$!
@@ -42,14 +49,30 @@ start_node() {
   done
   cat "$log" >&2; echo "$1 did not start" >&2; exit 1
 }
+# cpu_ticks: user + system clock ticks of the running node so far (fields 14 and 15 of /proc/PID/stat).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 stop_node() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; [ -n "$data" ] && rm -rf "$data"; data=""; }
 
 # RUNS rounds, interleaved (anvil, lockstep, anvil, ...), so a change in machine load hits both alike.
+names="anvil lockstep"
+[ -n "${LOCKSTEP_CLI_DLL_B:-}" ] && names="anvil lockstep lockstep-B"
+hz=$(getconf CLK_TCK)
 for run in $(seq "${RUNS:-1}"); do
-  for mode in single batch; do
-    for name in anvil lockstep; do
+  for mode in ${MODES:-single batch}; do
+    for name in $names; do
       start_node "$name"
-      node tools/bench/rpc-send.mjs --url "$url" --name "$name" --mode "$mode" --senders "$senders" "$@" || echo "($name $mode: not every transaction was accepted and included)"
+      before=$(cpu_ticks)
+      out=$(mktemp)
+      node tools/bench/rpc-send.mjs --url "$url" --name "$name" --mode "$mode" --senders "$senders" --json "$@" > "$out" || echo "($name $mode: not every transaction was accepted and included)"
+      after=$(cpu_ticks)
+      # One line per run: the rate and latency, then the node's CPU per accepted transaction.
+      node -e '
+        const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+        const cpuMs = (process.argv[2] - process.argv[3]) * 1000 / process.argv[4];
+        console.log(`${r.node} ${r.mode}${r.mode === "batch" ? " x" + r.batch : ""}: ${r.accepted}/${r.txs} accepted in ${r.seconds} s = ${r.acceptedPerSecond} tx/s; ` +
+          `request latency p50 ${r.latencyMsP50} ms, p99 ${r.latencyMsP99} ms; ${r.allIncluded ? "all included" : "NOT all included"}; ` +
+          `node CPU ${cpuMs.toFixed(0)} ms = ${(cpuMs * 1000 / Math.max(1, r.accepted)).toFixed(1)} us per accepted tx`);' "$out" "$after" "$before" "$hz" || cat "$out"
+      rm -f "$out"
       stop_node
     done
   done
