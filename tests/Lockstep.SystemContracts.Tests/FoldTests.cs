@@ -43,6 +43,36 @@ public class FoldTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_skipped_fold_cannot_hide_a_wrong_or_extra_leaf_from_the_root_comparison()
+    {
+        var set = new RollupSet(2) { AutoFold = false };
+        ulong a = set.Ids[0], b = set.Ids[1];
+        CrossRollupMessage Burn(ulong amount) => Assert.Single(CrossRollupMessage.DecodeAll(set.Send(a, Alice, SystemAddresses.MintBurn,
+            SystemCalldata.Burn(SystemAddresses.CrossRollupToken, new UInt256(amount), b, Bob)).Logs, a));
+        set.DeliverAll([Burn(1)]);
+        set.Fold(a);
+        set.Fold(b);
+        Assert.True(set.InvariantHolds(a, b));
+        // Same leaves on both sides, neither folded: the chained slots are equal.
+        set.DeliverAll([Burn(2)]);
+        Assert.True(set.InvariantHolds(a, b));
+        // A different leaf at the same nonce on B (another amount), nothing folded: the slots differ, and still after folds.
+        CrossRollupMessage third = Burn(3);
+        Assert.True(set.Deliver(third, calldata: SystemCalldata.Mint(a, third.Nonce, SystemAddresses.CrossRollupToken, Alice, Bob, new UInt256(300))).Success);
+        Assert.False(set.InvariantHolds(a, b));
+        set.Fold(a);
+        set.Fold(b);
+        Assert.False(set.InvariantHolds(a, b));
+
+        // An extra leaf on B with no burn on A and no fold on B: B's slot moved, A's did not.
+        var clean = new RollupSet(2) { AutoFold = false };
+        Assert.True(CrossRollupMessage.TryDecodeDelivery(SystemAddresses.MintBurn,
+            SystemCalldata.Mint(a, 0, SystemAddresses.CrossRollupToken, Alice, Bob, new UInt256(9)), b, out CrossRollupMessage forged));
+        Assert.True(clean.Deliver(forged).Success);
+        Assert.False(clean.InvariantHolds(a, b));
+    }
+
+    [Fact]
     public void Worst_case_fold_fits_its_gas_limit_and_matches_the_frontier_root()
     {
         // Every tree at 2^32 - 1 leaves (32 branch slots read, all cold) on sets of 2 and 8 rollups.

@@ -5,14 +5,14 @@ using static Lockstep.SystemContracts.Tests.RollupSet;
 namespace Lockstep.SystemContracts.Tests;
 
 /// <summary>
-/// MessageTreeLib over enough appends to use branch levels 0-6: appends leave the root slot alone, each fold writes
-/// the root of every leaf so far (checked against the independent <see cref="ReferenceTree"/>), and the frontier
-/// (branch slots) is the deposit contract's.
+/// MessageTreeLib over enough appends to use branch levels 0-6: an append chains its leaf into the root slot
+/// (keccak256(slot ++ leaf)), each fold writes the Merkle root of every leaf so far (checked against the independent
+/// <see cref="ReferenceTree"/>), and the frontier (branch slots) is the deposit contract's.
 /// </summary>
 public class TreeTests
 {
     [Fact]
-    public void Folds_at_irregular_points_give_the_reference_root_and_appends_alone_do_not_move_it()
+    public void Folds_at_irregular_points_give_the_reference_root_and_appends_chain_into_the_slot()
     {
         var set = new RollupSet(2) { AutoFold = false };
         ulong a = set.Ids[0], b = set.Ids[1];
@@ -20,7 +20,7 @@ public class TreeTests
         var messages = new List<CrossRollupMessage>();
         // Fold points: after 1, 2, 3, 5, 13 leaves (several appends per block), 32, 33, 64 and 70 leaves.
         var foldAfter = new HashSet<int> { 1, 2, 3, 5, 13, 32, 33, 64, 70 };
-        Hash256 folded = Hash256.Zero;
+        Hash256 slot = Hash256.Zero;
         for (int i = 0; i < 70; i++)
         {
             TransactionResult r = set.Send(a, Alice, SystemAddresses.Messenger, SystemCalldata.Trigger(b, Bob, [(byte)i], new UInt256(21_000)));
@@ -30,12 +30,13 @@ public class TreeTests
             leaves.Add(m.MessageHash);
             messages.Add(m);
             Assert.Equal((ulong)leaves.Count, MessageTreesLayout.ReadOutboxCount(set[a].State, b));
-            // Until the fold, the slot keeps the root of the last fold (zero before the first one).
-            Assert.Equal(folded, MessageTreesLayout.ReadOutboxRoot(set[a].State, b));
+            // Until the fold, the slot is the last fold's root (zero before the first) chained with the new leaves.
+            slot = new Hash256(Oracle.Keccak([.. slot.ToArray(), .. m.MessageHash.ToArray()]));
+            Assert.Equal(slot, MessageTreesLayout.ReadOutboxRoot(set[a].State, b));
             if (!foldAfter.Contains(leaves.Count)) continue;
             set.Fold(a);
-            folded = ReferenceTree.Root(leaves);
-            Assert.Equal(folded, MessageTreesLayout.ReadOutboxRoot(set[a].State, b));
+            slot = ReferenceTree.Root(leaves);
+            Assert.Equal(slot, MessageTreesLayout.ReadOutboxRoot(set[a].State, b));
             Assert.Equal(new UInt256((ulong)leaves.Count), set[a].State.GetStorage(SystemAddresses.MessageTrees, MessageTreesLayout.OutboxFoldedCountSlot(b)));
         }
         // branch[h] holds the root of the last complete left subtree of height h (the eth2 deposit contract's
@@ -49,7 +50,7 @@ public class TreeTests
         // inbox root once folded.
         Assert.False(set.InvariantHolds(a, b));
         set.DeliverAll(messages);
-        Assert.Equal(Hash256.Zero, MessageTreesLayout.ReadInboxRoot(set[b].State, a));
+        Assert.False(set.InvariantHolds(a, b)); // unfolded: the chained value, not the Merkle root
         set.Fold(b);
         Assert.True(set.InvariantHolds(a, b));
         Assert.Equal(ReferenceTree.Root(leaves), MessageTreesLayout.ReadInboxRoot(set[b].State, a));

@@ -4,11 +4,15 @@ pragma solidity 0.8.28;
 /// @title Append-only incremental Merkle tree of depth 32 (keccak256, leaf = message hash), root folded per block.
 /// @notice The eth2 deposit contract's construction: `branch[h]` keeps the last complete left subtree of height h.
 ///         `append` is O(1) amortised: it hashes the new leaf up through the complete subtrees it closes (on average
-///         one keccak256) and writes the count and one branch slot; it does NOT recompute the root. `fold` computes
-///         the root of all `count` leaves (32 hashes, reading branch[h] where bit h of count is 1 and the zero ladder
-///         elsewhere) and stores it with the count it covers. MessageTrees.fold runs it for every tree once at the end
-///         of each block that appended (a protocol transaction, docs/protocol.md), so at every block boundary the
-///         root slot holds the root of every leaf appended so far.
+///         one keccak256) and writes the count and one branch slot; it does NOT recompute the Merkle root. Instead the
+///         root slot is chained, `root = keccak256(root ++ leaf)`, so it commits to every leaf at all times: a block
+///         that appended and was not folded leaves a value that differs from the other side's folded root (or, if
+///         both sides skipped the fold, equals it only for the same leaves), and the L1 root comparison stays sound
+///         whatever the sequencer did. `fold` computes the Merkle root of all `count` leaves (32 hashes, reading
+///         branch[h] where bit h of count is 1 and the zero ladder elsewhere) and stores it with the count it covers.
+///         MessageTrees.fold runs it for every tree once at the end of each block that appended (a protocol
+///         transaction, docs/protocol.md), so at every block boundary of an honest sequencer the root slot holds the
+///         Merkle root of every leaf appended so far.
 ///         The root of n leaves is the root of the full depth-32 tree whose leaves n.. are bytes32(0); the stored
 ///         root of an empty tree is bytes32(0) (never written), on the outbox and the inbox side alike.
 library MessageTreeLib {
@@ -31,7 +35,8 @@ library MessageTreeLib {
     /// @notice MAX_LEAVES leaves are stored.
     error TreeFull();
 
-    /// @notice Appends `leaf` and returns its index (the message nonce). The root slot is left for `fold`.
+    /// @notice Appends `leaf` and returns its index (the message nonce). The root slot becomes keccak256(root ++ leaf)
+    ///         until `fold` replaces it with the Merkle root.
     function append(Tree storage tree, bytes32 leaf) internal returns (uint256 index) {
         index = tree.count;
         if (index >= MAX_LEAVES) revert TreeFull();
@@ -40,6 +45,9 @@ library MessageTreeLib {
         // sibling at that height is branch[h]. The first height where bit h of index + 1 is 1 is where the closed
         // subtree becomes the new left frontier: the one branch slot written.
         assembly ("memory-safe") {
+            mstore(0x00, sload(tree.slot))
+            mstore(0x20, leaf)
+            sstore(tree.slot, keccak256(0x00, 0x40))
             let branchSlot := add(tree.slot, 2)
             let node := leaf
             let size := add(index, 1)

@@ -10,9 +10,10 @@ import {MessageTreeLib} from "./MessageTreeLib.sol";
 ///         superblock, outboxRoot(Y) on X == inboxRoot(X) on Y for every pair X != Y (the seed's burnTree/mintTree
 ///         equation). Only MintBurn and Messenger append; the message hash is computed here from the kind's type
 ///         hash and its static fields so that the nonce is the leaf index by construction.
-///         Appends are O(1) amortised and leave the root slots alone; `fold`, called by the protocol once at the end
-///         of every block that appended (a 0x7F transaction, the block's last), writes the root of every tree whose
-///         count moved, so at every block boundary each root slot holds the root of all its leaves.
+///         Appends are O(1) amortised and only chain the leaf into the root slot (root = keccak256(root ++ leaf));
+///         `fold`, called by the protocol once at the end of every block that appended (a 0x7F transaction, the
+///         block's last), writes the Merkle root of every tree whose count moved, so at every block boundary each root
+///         slot holds the Merkle root of all its leaves (MessageTreeLib).
 ///         Storage (genesis writes slots 2 and 3): slot 0 `outbox` mapping(uint256 => Tree), slot 1 `inbox`,
 ///         slot 2 `isMember` mapping(uint256 => bool), slot 3 `members` uint256[].
 contract MessageTrees {
@@ -78,14 +79,14 @@ contract MessageTrees {
         }
     }
 
-    /// @notice Root of the outbox tree for `destination` as of the last fold, i.e. the end of the previous block
-    ///         that appended (bytes32(0) while empty).
+    /// @notice Root of the outbox tree for `destination`: the Merkle root at block boundaries; inside a block that
+    ///         appended, the last fold's root chained with the new leaves (bytes32(0) while empty).
     function outboxRoot(uint256 destination) external view returns (bytes32) { return outbox[destination].root; }
 
     /// @notice Messages sent to `destination`; also the nonce of the next one.
     function outboxCount(uint256 destination) external view returns (uint256) { return outbox[destination].count; }
 
-    /// @notice Root of the inbox tree for `source` as of the last fold (bytes32(0) while empty).
+    /// @notice Root of the inbox tree for `source` (as `outboxRoot`; bytes32(0) while empty).
     function inboxRoot(uint256 source) external view returns (bytes32) { return inbox[source].root; }
 
     /// @notice Messages from `source` executed here; also the nonce the next delivery must carry.
