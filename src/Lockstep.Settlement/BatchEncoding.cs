@@ -9,21 +9,33 @@ namespace Lockstep.Settlement;
 
 /// <summary>
 /// The bytes one rollup contributes to a superbatch (<c>RollupBatch.data</c> in <c>L1SharedInbox.submit</c>):
-/// <c>version (0x01) || brotli( rlp([ [number, timestamp, [tx, ...]], ... ]) )</c>, one entry per block of the
-/// range, each user transaction as its EIP-2718 encoding (an RLP byte string). Protocol transactions (type 0x7F) are
-/// left out: a verifier re-derives every delivery from the logs of the transactions it names (docs/protocol.md), and
-/// deposits from L1 events. The inbox commits to <c>keccak256(data)</c> itself. See docs/settlement.md.
+/// <c>version (0x02) || brotli( rlp([ [number, timestamp, [tx, ...]], ... ]) )</c>, one entry per block of the
+/// range, EVERY transaction of the block in block order as its EIP-2718 encoding (an RLP byte string), the 0x7F
+/// protocol transactions (cross-rollup deliveries) included: a delivery's position in the destination block decides
+/// that block's state, so a verifier re-executes the posted block as it is and then checks every delivery through
+/// the outbox/inbox root equality (docs/verifier.md). Version 0x01 (user transactions only) still decodes. The inbox
+/// commits to <c>keccak256(data)</c> itself. See docs/settlement.md.
 /// </summary>
 public static class BatchEncoding
 {
-    /// <summary>Version byte of the Brotli-compressed RLP format.</summary>
+    /// <summary>Version byte of the first format: Brotli-compressed RLP of the user transactions only (decoded, no longer written).</summary>
     public const byte VersionBrotliRlp = 0x01;
 
-    /// <summary>A decoded block entry of a batch.</summary>
-    public sealed record BatchBlock(ulong Number, ulong Timestamp, IReadOnlyList<byte[]> Transactions);
+    /// <summary>Version byte of the current format: Brotli-compressed RLP of every transaction, 0x7F deliveries included.</summary>
+    public const byte VersionBrotliRlpWithDeliveries = 0x02;
 
-    /// <summary>The uncompressed RLP of <paramref name="blocks"/> (user transactions only).</summary>
-    public static byte[] EncodeBlocksRlp(IReadOnlyList<Block> blocks)
+    /// <summary>A decoded block entry of a batch: its transactions as EIP-2718 bytes, in block order.</summary>
+    /// <param name="Number">Block number.</param>
+    /// <param name="Timestamp">Block timestamp.</param>
+    /// <param name="Transactions">Every transaction (version 0x02: deliveries included; 0x01: user transactions only).</param>
+    /// <param name="IncludesDeliveries">True for version 0x02 data, where the list is the whole block body.</param>
+    public sealed record BatchBlock(ulong Number, ulong Timestamp, IReadOnlyList<byte[]> Transactions, bool IncludesDeliveries = true);
+
+    /// <summary>The uncompressed RLP of <paramref name="blocks"/> (every transaction, deliveries included).</summary>
+    public static byte[] EncodeBlocksRlp(IReadOnlyList<Block> blocks) => EncodeBlocksRlp(blocks, includeDeliveries: true);
+
+    /// <summary>The uncompressed RLP of <paramref name="blocks"/>, with or without the 0x7F protocol transactions.</summary>
+    public static byte[] EncodeBlocksRlp(IReadOnlyList<Block> blocks, bool includeDeliveries)
     {
         var w = new RlpWriter(1024);
         w.StartList();
@@ -31,19 +43,23 @@ public static class BatchEncoding
         {
             w.StartList().WriteUInt64(block.Number).WriteUInt64(block.Header.Timestamp).StartList();
             foreach (Transaction tx in block.Transactions)
-                if (tx.Type != TxType.System) w.WriteBytes(tx.Encode());
+                if (includeDeliveries || tx.Type != TxType.System) w.WriteBytes(tx.Encode());
             w.EndList().EndList();
         }
         w.EndList();
         return w.ToArray();
     }
 
-    /// <summary>The batch data of <paramref name="blocks"/>: version byte then the Brotli-compressed RLP.</summary>
-    public static byte[] Encode(IReadOnlyList<Block> blocks)
+    /// <summary>The batch data of <paramref name="blocks"/> (version 0x02): version byte then the Brotli-compressed RLP.</summary>
+    public static byte[] Encode(IReadOnlyList<Block> blocks) => Encode(blocks, VersionBrotliRlpWithDeliveries);
+
+    /// <summary>The batch data of <paramref name="blocks"/> in format <paramref name="version"/> (0x01 leaves the deliveries out).</summary>
+    public static byte[] Encode(IReadOnlyList<Block> blocks, byte version)
     {
-        byte[] rlp = EncodeBlocksRlp(blocks);
+        if (version is not (VersionBrotliRlp or VersionBrotliRlpWithDeliveries)) throw new ArgumentException($"unknown batch data version {version}", nameof(version));
+        byte[] rlp = EncodeBlocksRlp(blocks, includeDeliveries: version == VersionBrotliRlpWithDeliveries);
         using var output = new MemoryStream(rlp.Length / 2 + 16);
-        output.WriteByte(VersionBrotliRlp);
+        output.WriteByte(version);
         // Quality 11 (the maximum): posting is rare, calldata is what L1 charges for (16 gas per non-zero byte).
         using (var brotli = new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true)) brotli.Write(rlp);
         return output.ToArray();
@@ -52,7 +68,8 @@ public static class BatchEncoding
     /// <summary>Decodes batch data back into its blocks; throws <see cref="InvalidDataException"/> on anything malformed.</summary>
     public static List<BatchBlock> Decode(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 1 || data[0] != VersionBrotliRlp) throw new InvalidDataException("unknown batch data version");
+        if (data.Length < 1 || data[0] is not (VersionBrotliRlp or VersionBrotliRlpWithDeliveries)) throw new InvalidDataException("unknown batch data version");
+        bool withDeliveries = data[0] == VersionBrotliRlpWithDeliveries;
         byte[] rlp;
         try
         {
@@ -81,7 +98,7 @@ public static class BatchEncoding
                 while (r.IsBefore(txEnd)) txs.Add(r.ReadBytes().ToArray());
                 r.ExpectEnd(txEnd);
                 r.ExpectEnd(blockEnd);
-                blocks.Add(new BatchBlock(number, timestamp, txs));
+                blocks.Add(new BatchBlock(number, timestamp, txs, withDeliveries));
             }
             r.ExpectEnd(end);
             r.ExpectEndOfInput();
@@ -98,8 +115,17 @@ public static class BatchEncoding
     /// <paramref name="chains"/> (in the inbox's <c>chainIds()</c> order): per rollup the block range, the batch data
     /// and the claimed post-state root = the state root of its block at <paramref name="lastHeight"/>.
     /// </summary>
+    /// <param name="index">Superbatch index.</param>
+    /// <param name="parentHash">The previous superbatch's hash (zero for the first).</param>
+    /// <param name="depositCount">Deposit queue entries consumed through this superbatch.</param>
+    /// <param name="chains">The rollups, in the inbox's order.</param>
+    /// <param name="firstHeight">First superblock of the range.</param>
+    /// <param name="lastHeight">Last superblock of the range.</param>
+    /// <param name="faults">Devnet/test only: a <see cref="Lockstep.Sequencer.FaultInjector"/> whose armed forged roots are
+    /// applied to the claims (issue 6); null (always in production) claims the real roots.</param>
+    /// <param name="chainIds">The chain ids of <paramref name="chains"/> (needed with <paramref name="faults"/>).</param>
     public static SuperbatchSubmission BuildSubmission(ulong index, Hash256 parentHash, ulong depositCount, IReadOnlyList<ChainStore> chains,
-        ulong firstHeight, ulong lastHeight)
+        ulong firstHeight, ulong lastHeight, Lockstep.Sequencer.FaultInjector? faults = null, IReadOnlyList<ulong>? chainIds = null)
     {
         if (lastHeight < firstHeight) throw new ArgumentException($"empty range [{firstHeight}, {lastHeight}]");
         var batches = new List<RollupBatch>(chains.Count);
@@ -109,6 +135,14 @@ public static class BatchEncoding
             for (ulong h = firstHeight; h <= lastHeight; h++)
                 blocks.Add(chain.GetBlock(h) ?? throw new InvalidOperationException($"block {h} is missing from a rollup's store"));
             batches.Add(new RollupBatch(firstHeight, lastHeight, blocks[^1].Header.StateRoot, Encode(blocks)));
+        }
+        if (faults is not null)
+        {
+            if (chainIds is null || chainIds.Count != chains.Count) throw new ArgumentException("fault injection needs the chain ids of the chains", nameof(chainIds));
+            var roots = new Hash256[chains.Count];
+            for (int i = 0; i < chains.Count; i++) roots[i] = batches[i].StateRoot;
+            foreach ((int at, Hash256 forged) in faults.ForgeClaims(chainIds, roots, firstHeight, lastHeight))
+                batches[at] = batches[at] with { StateRoot = forged };
         }
         return new SuperbatchSubmission(index, parentHash, depositCount, batches);
     }

@@ -35,6 +35,9 @@ public sealed class BatchPosterOptions
 
     /// <summary>Give up waiting for one superbatch after this long (the loop then starts over from the L1 tip) (5 min).</summary>
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Tests and devnets only: forged claimed roots armed in this <see cref="FaultInjector"/> (issue 6); null posts the real roots.</summary>
+    public FaultInjector? Faults { get; init; }
 }
 
 /// <summary>One superbatch the poster landed on L1.</summary>
@@ -181,7 +184,7 @@ public sealed class BatchPoster : IDisposable
             var chains = new List<ChainStore>();
             foreach (ulong id in _superblocks.ChainIds) chains.Add(_superblocks.Chain(id));
             // depositCount = one past the last L1 deposit the range executed: the inbox commits to that queue position.
-            SuperbatchSubmission submission = BatchEncoding.BuildSubmission(p.NextIndex, p.TipHash, DepositDeriver.CountThrough(chains, first, last, p.DepositCount), chains, first, last);
+            SuperbatchSubmission submission = BatchEncoding.BuildSubmission(p.NextIndex, p.TipHash, DepositDeriver.CountThrough(chains, first, last, p.DepositCount), chains, first, last, _options.Faults, _superblocks.ChainIds);
             byte[] calldata = submission.EncodeCalldata();
             L1Receipt receipt = await SendAndConfirmAsync(p.NextIndex, calldata, cancel).ConfigureAwait(false);
             if (!receipt.Succeeded)

@@ -7,7 +7,7 @@ namespace Lockstep.Settlement.Tests;
 public class BatchEncodingTests
 {
     [Fact]
-    public void Batch_data_round_trips_to_the_blocks_user_transactions_and_leaves_out_protocol_transactions()
+    public void Batch_data_round_trips_to_every_transaction_of_the_blocks_deliveries_included_in_block_order()
     {
         using var set = new L2Set();
         set.Build(transfers: 3, crossRollup: true);
@@ -16,28 +16,36 @@ public class BatchEncodingTests
         Assert.Contains(b1.Transactions, t => t.Type == TxType.System); // the burn's mint delivery on 902
 
         var blocks = new List<Block> { b1, set.Block(1, 2) };
-        List<BatchEncoding.BatchBlock> decoded = BatchEncoding.Decode(BatchEncoding.Encode(blocks));
+        byte[] data = BatchEncoding.Encode(blocks);
+        Assert.Equal(BatchEncoding.VersionBrotliRlpWithDeliveries, data[0]);
+        List<BatchEncoding.BatchBlock> decoded = BatchEncoding.Decode(data);
         Assert.Equal(2, decoded.Count);
         for (int i = 0; i < 2; i++)
         {
             Assert.Equal(blocks[i].Number, decoded[i].Number);
             Assert.Equal(blocks[i].Header.Timestamp, decoded[i].Timestamp);
-            var users = blocks[i].Transactions.Where(t => t.Type != TxType.System).ToList();
-            Assert.Equal(users.Count, decoded[i].Transactions.Count);
-            for (int j = 0; j < users.Count; j++)
+            Assert.True(decoded[i].IncludesDeliveries);
+            Assert.Equal(blocks[i].Transactions.Count, decoded[i].Transactions.Count);
+            for (int j = 0; j < blocks[i].Transactions.Count; j++)
             {
-                // Each entry is the EIP-2718 encoding: it decodes back to a transaction with the block's hash.
-                Assert.Equal(users[j].Hash, Keccak256.Compute(decoded[i].Transactions[j]));
-                Assert.Equal(users[j].Hash, TransactionDecoder.DecodeUser(decoded[i].Transactions[j]).Hash);
+                // Each entry is the EIP-2718 encoding: it decodes back to a transaction with the block's hash, at its position.
+                Assert.Equal(blocks[i].Transactions[j].Hash, Keccak256.Compute(decoded[i].Transactions[j]));
+                Assert.Equal(blocks[i].Transactions[j].Hash, TransactionDecoder.DecodeWithSystem(decoded[i].Transactions[j]).Hash);
             }
         }
+
+        // Version 0x01 (the first format) leaves the deliveries out and still decodes.
+        List<BatchEncoding.BatchBlock> v1 = BatchEncoding.Decode(BatchEncoding.Encode(blocks, BatchEncoding.VersionBrotliRlp));
+        var users = b1.Transactions.Where(t => t.Type != TxType.System).Select(t => t.Hash).ToList();
+        Assert.False(v1[0].IncludesDeliveries);
+        Assert.Equal(users, v1[0].Transactions.Select(t => Keccak256.Compute(t)).ToList());
     }
 
     [Fact]
     public void Malformed_batch_data_is_refused()
     {
         Assert.Throws<InvalidDataException>(() => BatchEncoding.Decode([]));
-        Assert.Throws<InvalidDataException>(() => BatchEncoding.Decode([0x02, 1, 2, 3]));        // unknown version
+        Assert.Throws<InvalidDataException>(() => BatchEncoding.Decode([0x03, 1, 2, 3]));        // unknown version
         Assert.Throws<InvalidDataException>(() => BatchEncoding.Decode([0x01, 0xff, 0xff, 0xff])); // not Brotli
         byte[] notRlpList = new byte[1 + 8];
         notRlpList[0] = BatchEncoding.VersionBrotliRlp;
