@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace Lockstep.Cli;
 
@@ -62,6 +63,41 @@ internal static class CommandLine
         text == "localhost" ? IPAddress.Loopback
         : IPAddress.TryParse(text, out IPAddress? ip) ? ip
         : throw new ArgumentException($"{flag}: '{text}' is not an IP address");
+
+    /// <summary>A boolean option: true/false, 1/0, yes/no.</summary>
+    public static bool ParseBool(string flag, string text) => text.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => throw new ArgumentException($"{flag} must be true or false"),
+    };
+
+    /// <summary>A log level name (trace, debug, information/info, warning/warn, error, critical, none).</summary>
+    public static Microsoft.Extensions.Logging.LogLevel ParseLogLevel(string flag, string text) => text.ToLowerInvariant() switch
+    {
+        "trace" => Microsoft.Extensions.Logging.LogLevel.Trace,
+        "debug" => Microsoft.Extensions.Logging.LogLevel.Debug,
+        "information" or "info" => Microsoft.Extensions.Logging.LogLevel.Information,
+        "warning" or "warn" => Microsoft.Extensions.Logging.LogLevel.Warning,
+        "error" => Microsoft.Extensions.Logging.LogLevel.Error,
+        "critical" => Microsoft.Extensions.Logging.LogLevel.Critical,
+        "none" => Microsoft.Extensions.Logging.LogLevel.None,
+        _ => throw new ArgumentException($"{flag} must be one of trace, debug, information, warning, error, critical, none"),
+    };
+
+    /// <summary>
+    /// Console logs at <paramref name="level"/> and up: <c>text</c> is one line per event with a UTC timestamp,
+    /// <c>json</c> one JSON object per line (timestamp, level, category, message, the structured fields) for log shippers.
+    /// </summary>
+    public static Microsoft.Extensions.Logging.ILoggerFactory CreateLoggerFactory(Microsoft.Extensions.Logging.LogLevel level, string format) =>
+        Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(level);
+            if (format == "json")
+                b.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
+            else
+                b.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        });
 
     /// <summary>Warns on stderr when <paramref name="host"/> is not loopback.</summary>
     public static void WarnIfExposed(IPAddress host)

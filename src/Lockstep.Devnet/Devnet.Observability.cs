@@ -32,9 +32,10 @@ public sealed partial class Devnet
     /// <summary>Follows the L1 inbox for the explorer's L1 panels; null without an L1.</summary>
     public L1Watcher? L1Watcher { get; private set; }
 
-    // After the settlement layer started: the L1 panels and the posting-lag metrics.
+    // After the settlement layer started: the L1 panels, the posting-lag metrics and the logs (Devnet.Logging.cs).
     private void StartL1Observers()
     {
+        StartLogging();
         if (L1 is { } l1)
         {
             L1Watcher = new L1Watcher(l1.Client, l1.Chain.ChainId, l1.Deployment.Inbox);

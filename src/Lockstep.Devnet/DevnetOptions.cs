@@ -80,6 +80,9 @@ public sealed class DevnetOptions
     /// <summary>Builder protection against senders of failing bundles (issue 8, <c>BundleAdmission</c>); null: off.</summary>
     public BundleAdmissionOptions? Admission { get; init; }
 
+    /// <summary>Where the devnet logs (Devnet.Logging.cs); null: nowhere.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
+
     /// <summary>Genesis timestamp of every rollup (they share it so superblocks share theirs; fixed so a restart finds the same genesis).</summary>
     public ulong GenesisTimestamp { get; init; }
 }

@@ -51,6 +51,9 @@ public sealed class DemoTests : IDisposable
         using DevnetProcess devnet = DevnetProcess.Start(2, Path.Combine(_dir, "data"));
         (int code, string output) = RunDemo(Toolchain.LockstepDll, "--devnet", devnet.DescriptionPath);
         AssertPassed(code, output, devnet.Output);
+        // The devnet logged what happened (Devnet.Logging.cs): the rejected bundle with its reason, the superbatches.
+        Assert.Contains("failed: MintPaused()", devnet.Output);
+        Assert.Matches(@"superbatch \d+ posted: superblocks \d+-\d+, L1 transaction 0x", devnet.Output);
 
         // The same scenario again, found from one rollup URL (lockstep_rollups + lockstep_l1, keys from the mnemonic):
         // it starts from the balances the first run left, so it also shows the demo does not assume a fresh devnet.
