@@ -41,7 +41,7 @@ public sealed class BundleAdmissionOptions
 /// fee order, so every sender's nonces stay in order);</item>
 /// <item>per-sender and global caps on the candidates of one superblock that call a cross-rollup entry point.</item>
 /// </list>
-/// Use: <see cref="BeginSuperblock"/>, then <see cref="Filter"/> on each rollup's candidates, build, then
+/// Use: <see cref="BeginSuperblock"/>, then <see cref="Select"/> (or <see cref="Filter"/>) for each rollup, build, then
 /// <see cref="Record"/> with the result. Not thread-safe: the sequencer calls it under its build lock.
 /// </summary>
 public sealed class BundleAdmission
@@ -85,6 +85,42 @@ public sealed class BundleAdmission
         _crossRollupThisSuperblock.Clear();
         _heldThisSuperblock.Clear();
         _crossRollupTotal = 0;
+    }
+
+    /// <summary>
+    /// Selects up to <paramref name="maxCount"/> candidates of one rollup through <paramref name="select"/> (the pool's
+    /// selection for a given count) and <see cref="Filter"/>. Held senders' transactions would otherwise take the
+    /// slots of the pool's selection, so when the filter leaves fewer than <paramref name="maxCount"/> out of a full
+    /// selection, it selects again with twice the count (up to 16 times <paramref name="maxCount"/>).
+    /// </summary>
+    public IReadOnlyList<PooledTransaction> Select(Func<int, IReadOnlyList<PooledTransaction>> select, int maxCount)
+    {
+        ArgumentNullException.ThrowIfNull(select);
+        int ask = maxCount;
+        while (true)
+        {
+            IReadOnlyList<PooledTransaction> candidates = select(ask);
+            var saved = (new Dictionary<Hash256, Address>(_sendersOfCandidates), new Dictionary<Address, int>(_crossRollupThisSuperblock),
+                new HashSet<Address>(_heldThisSuperblock), _crossRollupTotal, Deferred);
+            IReadOnlyList<PooledTransaction> kept = Filter(candidates);
+            if (kept.Count >= maxCount || candidates.Count < ask || ask >= 16 * maxCount)
+            {
+                // Dropping a suffix keeps every sender's nonces without gaps (each sender's transactions are in nonce order).
+                if (kept.Count <= maxCount) return kept;
+                var trimmed = new List<PooledTransaction>(maxCount);
+                for (int i = 0; i < maxCount; i++) trimmed.Add(kept[i]);
+                return trimmed;
+            }
+            _sendersOfCandidates.Clear();
+            foreach (KeyValuePair<Hash256, Address> kv in saved.Item1) _sendersOfCandidates[kv.Key] = kv.Value;
+            _crossRollupThisSuperblock.Clear();
+            foreach (KeyValuePair<Address, int> kv in saved.Item2) _crossRollupThisSuperblock[kv.Key] = kv.Value;
+            _heldThisSuperblock.Clear();
+            _heldThisSuperblock.UnionWith(saved.Item3);
+            _crossRollupTotal = saved.Item4;
+            Deferred = saved.Item5;
+            ask *= 2;
+        }
     }
 
     /// <summary>

@@ -220,8 +220,9 @@ public sealed class SharedSequencer : IDisposable
             RollupChain c = _chains[i];
             BlockHeader parent = c.Head;
             parentTimestamp = Math.Max(parentTimestamp, parent.Timestamp);
-            IReadOnlyList<PooledTransaction> selected = c.Pool.SelectForBlock(FeeRules.NextBaseFee(parent), parent.GasLimit, _options.MaxTransactionsPerRollup);
-            if (_options.Admission is { } admission) selected = admission.Filter(selected);
+            IReadOnlyList<PooledTransaction> selected = _options.Admission is { } admission
+                ? admission.Select(n => c.Pool.SelectForBlock(FeeRules.NextBaseFee(parent), parent.GasLimit, n), _options.MaxTransactionsPerRollup)
+                : c.Pool.SelectForBlock(FeeRules.NextBaseFee(parent), parent.GasLimit, _options.MaxTransactionsPerRollup);
             var txs = new Transaction[selected.Count];
             var senders = new Address[selected.Count];
             for (int k = 0; k < txs.Length; k++)

@@ -29,6 +29,9 @@ public sealed class WorkloadSpec
     /// <summary>First nonce of every honest sender on each chain (the setup transactions come before).</summary>
     public Func<int, DevAccount, ulong> FirstNonce { get; init; } = (_, _) => 0;
 
+    /// <summary>Added to the index that makes each failing transaction unique (later rounds against the same chains).</summary>
+    public int FailingIndexOffset { get; init; }
+
     /// <summary>Seed of the order of kinds.</summary>
     public int Seed { get; init; } = 8;
 
@@ -116,7 +119,7 @@ public static class WorkloadGenerator
             int a = k % lanes.Length;
             DevAccount adversary = spec.Adversaries[a];
             int rollup = a % chains;
-            lanes[a].Add(Sign(rollup, WorkloadKind.Failing, adversary, BuildFailing(spec, rollup, adversary.Address, k)));
+            lanes[a].Add(Sign(rollup, WorkloadKind.Failing, adversary, BuildFailing(spec, rollup, adversary.Address, spec.FailingIndexOffset + k)));
         }
         return new Workload(honest, lanes);
     }
@@ -159,6 +162,17 @@ public static class WorkloadGenerator
                 SystemCalldata.Trigger(next, fresh, [], new UInt256(ActionGas))),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
+    }
+
+    /// <summary>
+    /// One failing transaction of <paramref name="adversary"/> on rollup <paramref name="rollup"/> at nonce 0
+    /// (<see cref="WorkloadKind.Failing"/>); <paramref name="index"/> makes its hash unique.
+    /// </summary>
+    public static PreparedTransaction CreateFailing(WorkloadSpec spec, int rollup, DevAccount adversary, int index)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(adversary);
+        return Sign(rollup, WorkloadKind.Failing, adversary, BuildFailing(spec, rollup, adversary.Address, index));
     }
 
     private static Transaction BuildFailing(WorkloadSpec spec, int rollup, Address from, int index)
