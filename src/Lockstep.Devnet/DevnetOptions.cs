@@ -83,6 +83,34 @@ public sealed class DevnetOptions
     /// <summary>Where the devnet logs (Devnet.Logging.cs); null: nowhere.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 
+    /// <summary>
+    /// An external L1 (anvil, a testnet) instead of the embedded one: the devnet posts there and reads deposits from
+    /// there. The contracts are given (<see cref="L1Inbox"/>, <see cref="L1Bridge"/>, ...; the sequencer already bonded)
+    /// or deployed at first start from <see cref="L1DeployerKey"/> (kept in <c>l1-deployment.json</c>).
+    /// </summary>
+    public Uri? L1Rpc { get; init; }
+
+    /// <summary>With <see cref="L1Rpc"/>: a funded L1 key that deploys the contracts at first start and funds the sequencer's bond (10 ETH).</summary>
+    public byte[]? L1DeployerKey { get; init; }
+
+    /// <summary>With <see cref="L1Rpc"/>: the deployed L1SharedInbox.</summary>
+    public Address? L1Inbox { get; init; }
+
+    /// <summary>With <see cref="L1Rpc"/>: the deployed L1Bridge.</summary>
+    public Address? L1Bridge { get; init; }
+
+    /// <summary>With <see cref="L1Rpc"/>: the deployed L1LockstepToken (named in the rollups' genesis; null: LST is not bridged).</summary>
+    public Address? L1Token { get; init; }
+
+    /// <summary>With <see cref="L1Rpc"/>: the deployed L1SequencerRegistry (only described).</summary>
+    public Address? L1Registry { get; init; }
+
+    /// <summary>Deposits are read from L1 blocks at least this many blocks below the L1 head (0 on a devnet).</summary>
+    public ulong L1Confirmations { get; init; }
+
+    /// <summary>Set at start with <see cref="L1Rpc"/>: the L1 token of the deployment in use.</summary>
+    internal Address ExternalL1Token { get; set; }
+
     /// <summary>Genesis timestamp of every rollup (they share it so superblocks share theirs; fixed so a restart finds the same genesis).</summary>
     public ulong GenesisTimestamp { get; init; }
 }
