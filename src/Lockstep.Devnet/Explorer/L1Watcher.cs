@@ -40,6 +40,9 @@ public sealed class L1Watcher(JsonRpcL1Client l1, ulong chainId, Address inbox, 
     private static readonly Hash256 FlaggedTopic = AbiValue.EventTopic("StateRootFlagged(uint256,uint256,address,bytes32,bytes32)");
     private static readonly Hash256 ResolvedTopic = AbiValue.EventTopic("FlagResolved(uint256,uint256,bool)");
 
+    /// <summary>Most L1 blocks one <c>eth_getLogs</c> covers.</summary>
+    public const ulong MaxLogRange = 5_000;
+
     private readonly Lock _lock = new();
     private readonly List<Entry> _superbatches = new();
     private readonly List<ExplorerChallenge> _challenges = new();
@@ -85,7 +88,10 @@ public sealed class L1Watcher(JsonRpcL1Client l1, ulong chainId, Address inbox, 
         if (_window == 0) _window = (ulong)await Word(AbiValue.EncodeCall("challengeWindow()"), cancel).ConfigureAwait(false);
         JsonElement block = await l1.RequestAsync("eth_getBlockByNumber", ["latest", false], cancel).ConfigureAwait(false);
         ulong head = Quantity(block.GetProperty("number")), headTime = Quantity(block.GetProperty("timestamp"));
-        IReadOnlyList<L1Log> logs = head >= _next ? await l1.GetLogsAsync(inbox, _next, head, null, cancel).ConfigureAwait(false) : [];
+        // At most MaxLogRange blocks per read (nodes cap eth_getLogs ranges; ours at 10,000): a restart on a long-lived
+        // L1 catches up over several polls.
+        ulong to = head >= _next && head - _next >= MaxLogRange ? _next + MaxLogRange - 1 : head;
+        IReadOnlyList<L1Log> logs = to >= _next ? await l1.GetLogsAsync(inbox, _next, to, null, cancel).ConfigureAwait(false) : [];
         ulong openFlags = (ulong)await Word(AbiValue.EncodeCall("openFlags()"), cancel).ConfigureAwait(false);
         UInt256 paused = await Word(AbiValue.EncodeCall("pausedFrom()"), cancel).ConfigureAwait(false);
         var submitted = new List<(SuperbatchSubmittedEvent, L1Log, ulong)>();
@@ -127,7 +133,7 @@ public sealed class L1Watcher(JsonRpcL1Client l1, ulong chainId, Address inbox, 
                     Push(_challenges, new ExplorerChallenge("flag-resolved", TopicNumber(log.Topics[1]),
                         $"flag on chain {TopicNumber(log.Topics[2])} {(new AbiReader(log.Data).Bool(0) ? "upheld" : "dismissed")}", tx, log.BlockNumber));
             }
-            _next = head + 1;
+            _next = Math.Max(_next, to + 1);
             _head = head;
             _headTime = headTime;
             _openFlags = openFlags;
