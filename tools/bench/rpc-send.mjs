@@ -30,7 +30,8 @@ const BATCH = Number(opt('batch', 100));
 const asJson = process.argv.includes('--json');
 
 const target = new URL(URL_);
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY, maxFreeSockets: CONCURRENCY });
+const newAgent = () => new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY, maxFreeSockets: CONCURRENCY });
+let agent = newAgent();
 
 /** One POST on the keep-alive agent; resolves with the parsed body. */
 function post(body) {
@@ -84,6 +85,11 @@ else {
   if (fresh) writeFileSync(cacheFile, JSON.stringify(raws));
 }
 const signSeconds = (performance.now() - t0sign) / 1000;
+// Fresh connections for the measured phase: signing can keep the idle ones unused for longer than the server's
+// keep-alive timeout (Kestrel: 130 s) on a loaded machine, and reusing a socket the server is closing fails with
+// "socket hang up" (seen on a second run against the same node, which signs instead of reading the cache).
+agent.destroy();
+agent = newAgent();
 
 // Requests in submission order: nonce k of every sender before nonce k+1 of any, so no sender's transactions
 // arrive far out of order (at most CONCURRENCY requests are in flight).
