@@ -157,6 +157,12 @@ public static class BenchRunner
         {
             var l1 = new L1Tracker();
             if (devnet.Poster is { } poster) poster.Posted += p => l1.OnPosted(p.FirstHeight, p.LastHeight);
+            int posterErrors = 0;
+            devnet.PosterFailed += e =>
+            {
+                // The first few, so a poster that cannot keep up says why.
+                if (Interlocked.Increment(ref posterErrors) <= 3) log.WriteLine($"L1 posting failed (the poster retries): {e.Message}");
+            };
             ulong[] chainIds = [.. devnet.Sequencer.Chains.Select(c => c.ChainId)];
             Uri[] endpoints = [.. devnet.Rollups.Select(r => r.Server.Url)];
             IReadOnlyList<DevAccount> honest = [.. devnet.Accounts.Take(options.Senders)];

@@ -46,12 +46,21 @@ public sealed class BlockWatcher : IAsyncDisposable
                 ulong head = RpcClient.Quantity(await _rpc.CallAsync("eth_blockNumber", "[]", stop).ConfigureAwait(false));
                 while (_next <= head && !stop.IsCancellationRequested)
                 {
-                    JsonElement block = await _rpc.CallAsync("eth_getBlockByNumber", $"[\"{RpcClient.ToQuantity(_next)}\",false]", stop).ConfigureAwait(false);
+                    // Up to 100 blocks per batch request: anvil's automine makes one block per transaction.
+                    int count = (int)Math.Min(100, head - _next + 1);
+                    var parameters = new List<string>(count);
+                    for (int k = 0; k < count; k++) parameters.Add($"[\"{RpcClient.ToQuantity(_next + (ulong)k)}\",false]");
+                    RpcAnswer[] blocks = await _rpc.BatchAsync("eth_getBlockByNumber", parameters, stop).ConfigureAwait(false);
                     long seen = Stopwatch.GetTimestamp();
-                    if (block.ValueKind != JsonValueKind.Object) break;
-                    foreach (JsonElement h in block.GetProperty("transactions").EnumerateArray())
-                        Included.TryAdd(Hash256.FromHex(h.GetString()!), (_next, seen));
-                    _next++;
+                    bool gap = false;
+                    foreach (RpcAnswer block in blocks)
+                    {
+                        if (!block.Ok || block.Result.ValueKind != JsonValueKind.Object) { gap = true; break; }
+                        foreach (JsonElement h in block.Result.GetProperty("transactions").EnumerateArray())
+                            Included.TryAdd(Hash256.FromHex(h.GetString()!), (_next, seen));
+                        _next++;
+                    }
+                    if (gap) break;
                 }
                 await Task.Delay(_poll, stop).ConfigureAwait(false);
             }
