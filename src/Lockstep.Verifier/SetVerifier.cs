@@ -297,11 +297,19 @@ public sealed class SetVerifier : IAsyncDisposable
             {
                 Coinbase = _options.Coinbase, Timestamp = entry.Timestamp, PrevRandao = prevRandao, ParentBeaconBlockRoot = Hash256.Zero,
             });
-            for (int i = 0; i < entry.Transactions.Count; i++)
+            var decoded = new Transaction[entry.Transactions.Count];
+            for (int i = 0; i < decoded.Length; i++)
             {
-                Transaction tx;
-                try { tx = TransactionDecoder.DecodeWithSystem(entry.Transactions[i]); }
+                try { decoded[i] = TransactionDecoder.DecodeWithSystem(entry.Transactions[i]); }
                 catch (TransactionDecodeException ex) { return $"chain {chain.ChainId} block {height} tx {i}: undecodable ({ex.Message})"; }
+            }
+            // Signatures do not depend on the state: every sender up front, in parallel (as the block builder does).
+            var senders = new Address[decoded.Length];
+            var errors = new TransactionError[decoded.Length];
+            SenderRecovery.RecoverAll(decoded, chain.ChainId, senders, errors);
+            for (int i = 0; i < decoded.Length; i++)
+            {
+                Transaction tx = decoded[i];
                 if (tx.IsSystem)
                 {
                     // Protocol transactions only ever call the system contracts: deliveries (MintBurn, Messenger), the
@@ -312,9 +320,8 @@ public sealed class SetVerifier : IAsyncDisposable
                 }
                 else
                 {
-                    if (!tx.TryRecoverSender(chain.ChainId, out Address sender, out TransactionError error))
-                        return $"chain {chain.ChainId} block {height} tx {i}: bad signature ({error})";
-                    if (!block.TryAdd(tx, sender, out _, out InvalidTransactionReason invalid))
+                    if (errors[i] != TransactionError.None) return $"chain {chain.ChainId} block {height} tx {i}: bad signature ({errors[i]})";
+                    if (!block.TryAdd(tx, senders[i], out _, out InvalidTransactionReason invalid))
                         return $"chain {chain.ChainId} block {height} tx {i} ({tx.Hash}): not includable ({invalid})";
                 }
                 txs++;
