@@ -197,7 +197,9 @@ public static class DevnetCommand
                     case "-h" or "--help": s.Help = true; break;
                     case "--print-config": s.PrintConfig = true; break;
                     case "--no-l1": s.NoL1 = true; break;
-                    case "--config": i++; break; // read above
+                    case "--config": // read above
+                        if (++i >= args.Length) throw new ArgumentException("--config needs a value");
+                        break;
                     default:
                         if (!a.StartsWith("--", StringComparison.Ordinal) || Array.IndexOf(Keys, a[2..]) < 0) throw new ArgumentException($"unknown option '{a}'");
                         s.Apply(a, i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{a} needs a value"), a);
