@@ -55,6 +55,9 @@ public sealed unsafe class CodeAnalysis
     /// <summary>Number of blocks.</summary>
     public int BlockCount { get; }
 
+    /// <summary>The fused stack-instruction runs and the marked code the interpreter dispatches on.</summary>
+    public StackRuns Runs { get; }
+
     private const int ImpossibleMinSp = EvmLimits.StackLimit + 1;
 
     /// <summary>Analyses <paramref name="code"/> (unpadded) for <paramref name="set"/>.</summary>
@@ -106,6 +109,7 @@ public sealed unsafe class CodeAnalysis
         BlockCount = count;
         Blocks = (BasicBlock*)Unsafe.AsPointer(ref _blocks[0]);
         BlockAt = (int*)Unsafe.AsPointer(ref _blockAt[0]);
+        Runs = new StackRuns(code, set);
     }
 
     private void Close(ref BasicBlock[] blocks, ref int count, int start, long gas, int minSp, int maxSp)

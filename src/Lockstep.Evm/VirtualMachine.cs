@@ -27,6 +27,8 @@ public sealed unsafe class VirtualMachine : IDisposable
 {
     private readonly UInt256*[] _stacks = new UInt256*[EvmLimits.CallDepthLimit + 2];
     private readonly CodeCache _codeCache = new();
+    /// <summary>Where a fused stack run gathers its outputs before writing them back (runs never nest).</summary>
+    private UInt256* _runScratch = (UInt256*)NativeMemory.AlignedAlloc((nuint)(StackRuns.MaxOutputs * sizeof(UInt256)), 32);
 
     public VirtualMachine(InstructionSet? instructions = null) => Instructions = instructions ?? InstructionSet.Cancun;
 
@@ -219,9 +221,13 @@ public sealed unsafe class VirtualMachine : IDisposable
     {
         InstructionSet set = f.Vm.Instructions;
         delegate*<ref Frame, ExecStatus>* handlers = set.Handlers;
-        byte* code = f.Code;
         CodeInfo codeInfo = f.CodeInfo;
         CodeAnalysis analysis = codeInfo.GetAnalysis(set);
+        // Dispatch on the copy with fused runs marked; handlers keep reading the original through f.Code.
+        StackRuns runs = analysis.Runs;
+        byte* code = runs.Code;
+        int* runAt = runs.RunAt;
+        UInt256* scratch = f.Vm._runScratch;
         BasicBlock* blocks = analysis.Blocks;
         int* blockAt = analysis.BlockAt;
         bool[] endsBlock = set.EndsBlock;
@@ -304,6 +310,27 @@ public sealed unsafe class VirtualMachine : IDisposable
                     if (!dest.FitsInUlong || !codeInfo.IsJumpDest(dest.U0)) { s = ExecStatus.InvalidJump; goto exit; }
                     pc = (int)dest.U0;
                     continue;
+                }
+                case StackRuns.Marker:
+                {
+                    int ri = runAt[pc - 1];
+                    if (ri < 0) goto default; // a real (undefined) 0xb0
+                    // A fused run of stack instructions (StackRuns), applied out of line: this method's registers are
+                    // too few for the gather loop, which the JIT then runs from spilled locals.
+                    StackRun* run = runs.Runs + ri;
+                    long applied = StackRuns.Apply(runs, run, stack, sp, scratch, codeInfo);
+                    sp = (int)applied;
+                    int target = (int)(applied >> 32);
+                    if (target >= 0)
+                    {
+                        pc = target;
+                        continue;
+                    }
+                    if (target == StackRuns.InvalidJump) { s = ExecStatus.InvalidJump; goto exit; }
+                    pc = run->EndPc;
+                    // After a JUMPI not taken the next instruction starts a block (a JUMPDEST enters its own).
+                    if (run->Jump == 0 || code[pc] == 0x5b) continue;
+                    goto enterBlock;
                 }
                 case 0x5b:
                     // JUMPDEST starts a block: charge it (this JUMPDEST included) and check its stack bounds.
@@ -405,6 +432,8 @@ public sealed unsafe class VirtualMachine : IDisposable
             if (_stacks[i] != null) NativeMemory.AlignedFree(_stacks[i]);
             _stacks[i] = null;
         }
+        if (_runScratch != null) NativeMemory.AlignedFree(_runScratch);
+        _runScratch = null;
         GC.SuppressFinalize(this);
     }
 
