@@ -121,7 +121,12 @@ public static class BenchRunner
         if (options.Rollups < 2) throw new ArgumentException("--rollups must be at least 2");
         if (options.Senders < 1) throw new ArgumentException("at least one sender");
         BenchReport? lockstep = null;
-        if (!options.AnvilOnly) lockstep = await RunDevnetAsync(options, log, cancel).ConfigureAwait(false);
+        if (!options.AnvilOnly)
+        {
+            lockstep = await RunDevnetAsync(options, log, cancel).ConfigureAwait(false);
+            // Printed now too, so the devnet's figures survive whatever happens in the anvil run.
+            if (options.AgainstAnvil) log.Write(lockstep.Format());
+        }
         LoadReport? anvil = null;
         if (options.AgainstAnvil) anvil = await RunAnvilAsync(options, log, cancel).ConfigureAwait(false);
         return lockstep is null

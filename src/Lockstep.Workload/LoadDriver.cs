@@ -67,7 +67,8 @@ public sealed class LoadReport
 
 /// <summary>
 /// Drives prepared transactions into one or more chains over JSON-RPC: honest ones from
-/// <see cref="LoadOptions.Concurrency"/> submitters (submitter w serves endpoint w mod N), failing ones from one lane
+/// <see cref="LoadOptions.Concurrency"/> submitters (submitter w serves endpoint w mod N and a fixed share of the
+/// senders, each sender's transactions in nonce order), failing ones from one lane
 /// per adversary (send, wait until <c>lockstep_getMessageStatus</c> says it is resolved, send the next at the same
 /// nonce). Inclusion times come from a <see cref="BlockWatcher"/> per chain, L1 times from an <see cref="L1Tracker"/>.
 /// </summary>
@@ -89,14 +90,20 @@ public static class LoadDriver
             for (int r = 0; r < n; r++)
                 watchers[r] = new BlockWatcher(clients[r], RpcClient.Quantity(await clients[r].CallAsync("eth_blockNumber", "[]", cancel).ConfigureAwait(false)));
 
-            var queues = new List<int>[n];
-            for (int r = 0; r < n; r++) queues[r] = new List<int>();
-            for (int i = 0; i < workload.Honest.Count; i++) queues[workload.Honest[i].Rollup].Add(i);
+            // Each sender's transactions on a rollup go through one submitter, in nonce order: a node then never sees
+            // a nonce gap (anvil's automine leaves out-of-order transactions unmined), and concurrency is across senders.
+            var queues = new List<int>[perEndpoint * n];
+            for (int w = 0; w < queues.Length; w++) queues[w] = new List<int>();
+            for (int i = 0; i < workload.Honest.Count; i++)
+            {
+                PreparedTransaction tx = workload.Honest[i];
+                int lane = (int)((uint)tx.Sender.GetHashCode() % (uint)perEndpoint);
+                queues[lane * n + tx.Rollup].Add(i);
+            }
             var submittedAt = new long[workload.Honest.Count];
             var acked = new bool[workload.Honest.Count];
             var errors = new List<string>();
             int errorCount = 0;
-            var next = new int[n];
             long started = Stopwatch.GetTimestamp();
 
             using var honestDone = new CancellationTokenSource();
@@ -111,6 +118,8 @@ public static class LoadDriver
             for (int w = 0; w < submitters.Length; w++)
             {
                 int r = w % n;
+                List<int> queue = queues[w];
+                int next = 0;
                 submitters[w] = Task.Run(async () =>
                 {
                     var batch = new List<int>(options.Batch);
@@ -121,10 +130,10 @@ public static class LoadDriver
                         parameters.Clear();
                         for (int b = 0; b < options.Batch; b++)
                         {
-                            int k = Interlocked.Increment(ref next[r]) - 1;
-                            if (k >= queues[r].Count) break;
-                            batch.Add(queues[r][k]);
-                            parameters.Add("[\"" + workload.Honest[queues[r][k]].RawHex + "\"]");
+                            if (next >= queue.Count) break;
+                            int k = queue[next++];
+                            batch.Add(k);
+                            parameters.Add("[\"" + workload.Honest[k].RawHex + "\"]");
                         }
                         if (batch.Count == 0) return;
                         long t = Stopwatch.GetTimestamp();
