@@ -61,6 +61,7 @@ public sealed partial class Devnet : IAsyncDisposable
             Admin = accounts.Count > 0 ? accounts[0].Address : Address.Zero,
             TokenHomeChainId = chainIds[0],
             TokenHolders = [.. accounts.Select(a => new KeyValuePair<Address, UInt256>(a.Address, options.TokenPerAccount))],
+            L1Token = GenesisL1Token(options, accounts), // L2Bridge mints LST for deposits of this L1 token (Devnet.Settlement.cs)
         };
         var geneses = new Genesis[chainIds.Length];
         for (int i = 0; i < chainIds.Length; i++)
@@ -77,6 +78,7 @@ public sealed partial class Devnet : IAsyncDisposable
         // One derivation (PBKDF2 + BIP-32) for the printed dev accounts and, right after them, the sequencer's L1 key.
         IReadOnlyList<DevAccount> derived = DevAccounts.Derive(options.Mnemonic, options.Accounts + 1);
         IReadOnlyList<DevAccount> accounts = [.. derived.Take(options.Accounts)];
+        await PrepareL1Async(options, derived[options.Accounts], cancel).ConfigureAwait(false); // external L1: deploy or read its addresses first
         IReadOnlyList<Genesis> geneses = CreateGeneses(options, accounts);
         Directory.CreateDirectory(options.DataDir);
         var db = new RocksDbKeyValueStore(Path.Combine(options.DataDir, "rollups"));
