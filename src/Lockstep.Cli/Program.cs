@@ -15,6 +15,7 @@ public static class Program
         if (args[0] == "devnet") return DevnetCommand.Run(args[1..]);
         if (args[0] == "bench") return BenchCommand.Run(args[1..]);
         if (args[0] == "demo") return DemoCommand.Run(args[1..]);
+        if (args[0] == "verify") return VerifyCommand.Run(args[1..]);
         Console.Error.WriteLine($"lockstep: unknown command '{args[0]}'");
         Console.Error.WriteLine(Usage);
         return 2;
@@ -30,5 +31,6 @@ public static class Program
           devnet [--rollups 2] [--data-dir DIR] ...   run a rollup set with its shared sequencer (devnet --help)
           bench [--rollups 2] [--txs N] [--mix ...]   drive a devnet with a signed workload, check invariants (bench --help)
           demo [--devnet FILE | --rpc URL]          run the seed's scenario against a running devnet and narrate it
+          verify --l1-rpc URL --inbox ADDR --genesis FILE...   follow a rollup set from L1, re-execute, prove fraud (verify --help)
         """;
 }

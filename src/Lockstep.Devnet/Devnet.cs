@@ -130,6 +130,7 @@ public sealed partial class Devnet : IAsyncDisposable
             devnet.Rollups = rollups;
             await devnet.StartExplorerAsync(cancel).ConfigureAwait(false);
             await devnet.StartSettlementAsync(cancel).ConfigureAwait(false);
+            await devnet.StartVerifierAsync(cancel).ConfigureAwait(false); // Devnet.Verifier.cs (issue 6)
             devnet.StartL1Observers();
             devnet.WriteDescription();
             sequencer.Start();
@@ -169,6 +170,7 @@ public sealed partial class Devnet : IAsyncDisposable
     /// <summary>Stops the servers, then the sequencer, and closes the store.</summary>
     public async ValueTask DisposeAsync()
     {
+        await StopVerifierAsync().ConfigureAwait(false); // it reads the L1; Devnet.Verifier.cs
         // The poster stops first (it reads superblocks), the L1 last (the poster talks to it).
         Poster?.Dispose();
         Poster = null;

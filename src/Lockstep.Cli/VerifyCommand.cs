@@ -1,0 +1,160 @@
+using System.Globalization;
+using Lockstep.Chain;
+using Lockstep.Primitives;
+using Lockstep.Settlement;
+using Lockstep.Verifier;
+
+namespace Lockstep.Cli;
+
+/// <summary>
+/// <c>lockstep verify</c>: the verifier full node (issue 6, docs/verifier.md). Follows an L1SharedInbox over any
+/// JSON-RPC L1, derives every rollup of the set from the posted superbatches alone, re-executes them, checks the
+/// claimed state roots and every outbox/inbox root pair, submits the shared fraud proof itself when it has a funded
+/// key, and serves a read-only JSON-RPC per rollup with <c>lockstep_verifierStatus</c>.
+/// </summary>
+public static class VerifyCommand
+{
+    /// <summary>The flags, as printed by <c>lockstep verify --help</c>.</summary>
+    public const string Usage = """
+        usage: lockstep verify --l1-rpc URL --inbox ADDR --genesis FILE [--genesis FILE ...] [options]
+          --l1-rpc URL       JSON-RPC endpoint of the L1 (anvil, geth, the devnet's embedded L1)
+          --inbox ADDR       the set's L1SharedInbox
+          --genesis FILE     geth genesis JSON of each rollup, in the inbox's chainIds() order (a devnet writes
+                             them to DATA_DIR/genesis/<chainId>.json)
+          --key HEX          funded L1 key that signs challenges and state-root flags (default: report only)
+          --data-dir DIR     replicas and verdicts, RocksDB (default: a temporary directory, removed at exit)
+          --port P           replica RPC of rollup i on P + i (default 8645; 0 = free ports)
+          --from-block N     first L1 block to scan for SuperbatchSubmitted (default 0)
+          --coinbase ADDR    the set's block fee recipient (default zero, as the devnet)
+          --flag-bond WEI    value sent with flagStateRoot (the inbox's flagBond when it has an arbiter; default 0)
+          --poll S           seconds between L1 polls (default 1)
+        Prints one line per verdict and a progress line every 5 s; Ctrl-C stops it (progress is kept in --data-dir).
+        """;
+
+    /// <summary>Runs the verifier; returns the exit code.</summary>
+    public static int Run(string[] args) => CommandLine.Run("verify", Usage, args, Settings.Parse, s => s.Help, RunAsync);
+
+    private static async Task<int> RunAsync(Settings s)
+    {
+        var geneses = new List<Genesis>();
+        foreach (string file in s.Geneses)
+        {
+            try { geneses.Add(Genesis.FromJson(File.ReadAllText(file))); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or FormatException)
+            {
+                Console.Error.WriteLine($"lockstep verify: --genesis {file}: {e.Message}");
+                return 2;
+            }
+        }
+        bool temporary = s.DataDir is null;
+        string dataDir = s.DataDir ?? Path.Combine(Path.GetTempPath(), "lockstep-verify-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDir);
+        try
+        {
+            using var l1 = new JsonRpcL1Client(new Uri(s.L1Rpc!));
+            await using var verifier = new SetVerifier(l1, new VerifierOptions
+            {
+                Inbox = s.Inbox!.Value, Geneses = geneses, DataDir = dataDir, ChallengerKey = s.Key, Coinbase = s.Coinbase,
+                FlagBond = s.FlagBond, FromL1Block = s.FromBlock, PollInterval = TimeSpan.FromSeconds(s.Poll),
+            });
+            verifier.VerdictReached += v => Console.WriteLine(Describe(v));
+            verifier.ReplicasReset += why => Console.WriteLine($"replicas re-derived from L1: {why}");
+            verifier.Failed += e => Console.Error.WriteLine($"verify: {e.Message}");
+            await using VerifierRpc rpc = await VerifierRpc.StartAsync(verifier, s.Port).ConfigureAwait(false);
+            Console.WriteLine($"verifying {geneses.Count} rollups of inbox {s.Inbox} on {s.L1Rpc}; data in {dataDir}");
+            for (int i = 0; i < rpc.Urls.Count; i++) Console.WriteLine($"  chain {verifier.ChainIds[i]}: read-only RPC {rpc.Urls[i]}");
+            Console.WriteLine(s.Key is null ? "  no --key: fraud is detected and reported, not challenged" : "  challenger " + Crypto.Ecdsa.PrivateKeyToAddress(s.Key));
+            verifier.Start();
+            using var progress = new Timer(_ =>
+            {
+                VerifierProgress p = verifier.Progress;
+                Console.WriteLine($"progress: superbatch {p.VerifiedSuperbatches}/{p.L1Superbatches}, block {p.ReplicaHeight}/{p.TargetHeight}, " +
+                    $"{p.BlocksReplayed} blocks and {p.TransactionsReplayed} txs replayed" + (p.Halted is null ? "" : $"; HALTED: {p.Halted}"));
+            }, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+            await CommandLine.WaitForShutdownSignalAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception e) when (e is L1Exception or IOException or InvalidOperationException or ArgumentException)
+        {
+            Console.Error.WriteLine($"lockstep verify: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (temporary && Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    /// <summary>One line per verdict: what was checked or what is wrong, and the L1 action taken.</summary>
+    public static string Describe(SuperbatchVerdict v)
+    {
+        string action = v.ActionTx is { } tx ? $"; L1 tx {tx} {(v.ActionSucceeded ? "succeeded" : "FAILED")}" : "";
+        if (v.ActionError is not null) action += $" ({v.ActionError})";
+        return v.Kind == VerdictKind.Ok
+            ? $"superbatch {v.Index} ok (up to block {v.LastBlock}): {v.Detail}"
+            : $"superbatch {v.Index} {v.Kind}: {v.Detail}{action}";
+    }
+
+    private sealed class Settings
+    {
+        public string? L1Rpc;
+        public Address? Inbox;
+        public List<string> Geneses = new();
+        public byte[]? Key;
+        public string? DataDir;
+        public int Port = 8645;
+        public ulong FromBlock;
+        public Address Coinbase;
+        public UInt256 FlagBond;
+        public double Poll = 1;
+        public bool Help;
+
+        public static Settings Parse(string[] args)
+        {
+            var s = new Settings();
+            for (int i = 0; i < args.Length; i++)
+            {
+                string a = args[i];
+                if (a is "-h" or "--help") { s.Help = true; continue; }
+                if (i + 1 >= args.Length) throw new ArgumentException($"{a} needs a value");
+                string v = args[++i];
+                switch (a)
+                {
+                    case "--l1-rpc":
+                        if (!Uri.TryCreate(v, UriKind.Absolute, out _)) throw new ArgumentException("--l1-rpc must be a URL");
+                        s.L1Rpc = v;
+                        break;
+                    case "--inbox": s.Inbox = ParseAddress(a, v); break;
+                    case "--genesis": s.Geneses.Add(v); break;
+                    case "--key":
+                        try { s.Key = Hex.Decode(v); }
+                        catch (FormatException) { throw new ArgumentException("--key must be 32 bytes of hex"); }
+                        if (s.Key.Length != 32) throw new ArgumentException("--key must be 32 bytes of hex");
+                        break;
+                    case "--data-dir": s.DataDir = v; break;
+                    case "--port": s.Port = CommandLine.ParseInt(a, v, 0, 65535); break;
+                    case "--from-block":
+                        s.FromBlock = ulong.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out ulong b) ? b : throw new ArgumentException("--from-block must be a block number");
+                        break;
+                    case "--coinbase": s.Coinbase = ParseAddress(a, v); break;
+                    case "--flag-bond": s.FlagBond = UInt256.TryParse(v, out UInt256 w) ? w : throw new ArgumentException("--flag-bond must be an amount of wei"); break;
+                    case "--poll": s.Poll = CommandLine.ParseSeconds(a, v); break;
+                    default: throw new ArgumentException($"unknown flag {a}");
+                }
+            }
+            if (!s.Help)
+            {
+                if (s.L1Rpc is null) throw new ArgumentException("--l1-rpc is required");
+                if (s.Inbox is null) throw new ArgumentException("--inbox is required");
+                if (s.Geneses.Count == 0) throw new ArgumentException("at least one --genesis is required (one per rollup, in the inbox's order)");
+            }
+            return s;
+        }
+
+        private static Address ParseAddress(string flag, string value)
+        {
+            try { return Address.FromHex(value); }
+            catch (Exception e) when (e is FormatException or ArgumentException) { throw new ArgumentException($"{flag} must be a 20-byte hex address"); }
+        }
+    }
+}
