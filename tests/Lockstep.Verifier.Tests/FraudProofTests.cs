@@ -11,7 +11,7 @@ namespace Lockstep.Verifier.Tests;
 /// Issue 6 end to end on the embedded L1: the verifier derives both rollups from L1 data alone, finds each injected
 /// fault, proves it on L1 by itself, and the contracts slash and reject; an honest run is verified ok.
 /// </summary>
-public class FraudProofTests
+public class FraudProofTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Honest_run_is_verified_ok_and_the_replicas_derive_the_sequencers_blocks_exactly()
@@ -86,6 +86,9 @@ public class FraudProofTests
         Assert.True(FraudProvenEvent.TryDecode(proven.Topics, proven.Data, out FraudProvenEvent? fp));
         Assert.Equal((bad.Expected, bad.Claimed), (fp!.OutboxRoot, fp.InboxRoot));
         Assert.Equal(bad.ActionTx, proven.TransactionHash);
+        L1Receipt challengeReceipt = (await h.L1.GetReceiptAsync(bad.ActionTx!.Value))!;
+        Assert.True(challengeReceipt.GasUsed > 21_000);
+        output.WriteLine($"{kind}: fraud proof (challenge) L1 gas used {challengeReceipt.GasUsed}");
         Assert.Equal(UInt256.Zero, await h.BondAsync(FraudHarness.Sequencer.Address));
         // Reward: rewardBps 5000 of the 1 ETH bond, minus the challenge's gas.
         UInt256 challengerAfter = await h.L1BalanceAsync(FraudHarness.Challenger.Address);
