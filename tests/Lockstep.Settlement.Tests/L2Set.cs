@@ -22,10 +22,14 @@ internal sealed class L2Set : IDisposable
 
     private readonly PredeployOptions? _predeploy;
 
-    public L2Set(IKeyValueStore? db = null, PredeployOptions? predeploy = null)
+    /// <summary>This set's chain ids (<see cref="ChainIds"/> unless given).</summary>
+    public IReadOnlyList<ulong> Ids { get; }
+
+    public L2Set(IKeyValueStore? db = null, PredeployOptions? predeploy = null, ulong[]? chainIds = null)
     {
         Db = db ?? new MemoryKeyValueStore();
         _predeploy = predeploy;
+        Ids = chainIds ?? ChainIds;
         Sequencer = Open();
     }
 
@@ -41,8 +45,8 @@ internal sealed class L2Set : IDisposable
     private SharedSequencer Open()
     {
         var geneses = new List<Genesis>();
-        foreach (ulong id in ChainIds)
-            geneses.Add(Predeploys.Apply(DevGenesis.Create(id, Users.Select(u => u.Address), timestamp: GenesisTime), ChainIds, _predeploy));
+        foreach (ulong id in Ids)
+            geneses.Add(Predeploys.Apply(DevGenesis.Create(id, Users.Select(u => u.Address), timestamp: GenesisTime), Ids, _predeploy));
         return new SharedSequencer(Db, geneses, options: new SharedSequencerOptions { Cadence = SuperblockCadence.Manual });
     }
 
@@ -75,7 +79,7 @@ internal sealed class L2Set : IDisposable
     }
 
     /// <summary>The block of rollup <paramref name="rollup"/> at <paramref name="height"/>.</summary>
-    public Block Block(int rollup, ulong height) => Sequencer.Superblocks.Chain(ChainIds[rollup]).GetBlock(height)!;
+    public Block Block(int rollup, ulong height) => Sequencer.Superblocks.Chain(Ids[rollup]).GetBlock(height)!;
 
     public void Dispose() => Sequencer.Dispose();
 }
