@@ -26,8 +26,10 @@ public sealed partial class Devnet
         for (int i = 0; i < rollups.Length; i++)
             rollups[i] = new ExplorerRollup(Rollups[i].Name, Rollups[i].Chain.ChainId, Rollups[i].Server.Url.ToString().TrimEnd('/'));
         ExplorerState state = ExplorerFeed.Snapshot(rollups, Sequencer.Height);
-        return L1Watcher is { } watcher && L1 is { } l1 ? state with { L1 = watcher.Snapshot(l1.Url.ToString().TrimEnd('/')) } : state;
+        return L1Watcher is { } watcher ? state with { L1 = watcher.Snapshot(_l1Rpc) } : state;
     }
+
+    private string _l1Rpc = "";
 
     /// <summary>Follows the L1 inbox for the explorer's L1 panels; null without an L1.</summary>
     public L1Watcher? L1Watcher { get; private set; }
@@ -36,9 +38,11 @@ public sealed partial class Devnet
     private void StartL1Observers()
     {
         StartLogging();
-        if (L1 is { } l1)
+        // The embedded L1 or an external one (--l1-rpc): the watcher reads whichever the poster settles on.
+        if (L1Client is { } client && L1Contracts is { } contracts && DescribeL1() is { } l1)
         {
-            L1Watcher = new L1Watcher(l1.Client, l1.Chain.ChainId, l1.Deployment.Inbox);
+            _l1Rpc = l1.Rpc;
+            L1Watcher = new L1Watcher(client, l1.ChainId, contracts.Inbox);
             L1Watcher.Start(TimeSpan.FromSeconds(1));
         }
         if (Poster is { } poster)

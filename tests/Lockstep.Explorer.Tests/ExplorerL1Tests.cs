@@ -104,13 +104,14 @@ public class ExplorerL1Tests(DevnetFixture f)
         Assert.InRange(sum / lagCount, 0.0, 60.0);
         Assert.True(PrometheusText.Value(samples, "lockstep_l1_unposted_superblocks") >= 0);
 
-        // The verifier's hooks: a verdict counts in the metrics and shows in the explorer.
-        f.Devnet.Metrics.OnVerifierVerdict("valid");
-        f.Devnet.ExplorerFeed.AddVerdict(new ExplorerVerdict(0, f.ChainA, "valid", "roots match", 1_700_000_000));
+        // The verifier's hooks: a verdict counts in the metrics and shows in the explorer. The in-process verifier
+        // reports its own verdicts too, so this one has a label of its own.
+        f.Devnet.Metrics.OnVerifierVerdict("hook-test");
+        f.Devnet.ExplorerFeed.AddVerdict(new ExplorerVerdict(0, f.ChainA, "hook-test", "from the test", 1_700_000_000));
         samples = PrometheusText.Parse(await f.Http.GetStringAsync(f.Devnet.Explorer.MetricsUrl)).Samples;
-        Assert.Equal(1, PrometheusText.Value(samples, "lockstep_verifier_verdicts_total", ("verdict", "valid")));
-        JsonElement verdict = (await StateAsync()).GetProperty("verdicts")[0];
-        Assert.Equal("valid", verdict.GetProperty("verdict").GetString());
+        Assert.Equal(1, PrometheusText.Value(samples, "lockstep_verifier_verdicts_total", ("verdict", "hook-test")));
+        JsonElement verdict = (await StateAsync()).GetProperty("verdicts").EnumerateArray().Single(v => v.GetProperty("verdict").GetString() == "hook-test");
         Assert.Equal(f.ChainA, verdict.GetProperty("chainId").GetUInt64());
+        Assert.Equal("from the test", verdict.GetProperty("detail").GetString());
     }
 }
