@@ -21,6 +21,12 @@ public sealed class BatchPosterOptions
     /// <summary>At most this many superblocks per superbatch (64).</summary>
     public int MaxSuperblocksPerBatch { get; init; } = 64;
 
+    /// <summary>
+    /// At most this many bytes of calldata per submit transaction (120,000): geth-style pools, anvil and our own
+    /// refuse transactions above 128 KiB, so a superbatch that would exceed it covers fewer superblocks instead.
+    /// </summary>
+    public int MaxCalldataBytes { get; init; } = 120_000;
+
     /// <summary>Post as soon as this many superblocks wait (1: every superblock as soon as it is sealed).</summary>
     public int MinSuperblocksPerBatch { get; init; } = 1;
 
@@ -88,6 +94,7 @@ public sealed class BatchPoster : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.SequencerKey is not { Length: 32 }) throw new ArgumentException("the sequencer key is 32 bytes", nameof(options));
         if (options.MaxSuperblocksPerBatch < 1 || options.MinSuperblocksPerBatch < 1) throw new ArgumentException("batch limits must be at least 1", nameof(options));
+        if (options.MaxCalldataBytes < 1024) throw new ArgumentException("MaxCalldataBytes must be at least 1024", nameof(options));
         _l1 = l1;
         _superblocks = superblocks;
         _db = db;
@@ -184,8 +191,19 @@ public sealed class BatchPoster : IDisposable
             var chains = new List<ChainStore>();
             foreach (ulong id in _superblocks.ChainIds) chains.Add(_superblocks.Chain(id));
             // depositCount = one past the last L1 deposit the range executed: the inbox commits to that queue position.
-            SuperbatchSubmission submission = BatchEncoding.BuildSubmission(p.NextIndex, p.TipHash, DepositDeriver.CountThrough(chains, first, last, p.DepositCount), chains, first, last, _options.Faults, _superblocks.ChainIds);
-            byte[] calldata = submission.EncodeCalldata();
+            SuperbatchSubmission submission;
+            byte[] calldata;
+            while (true)
+            {
+                submission = BatchEncoding.BuildSubmission(p.NextIndex, p.TipHash, DepositDeriver.CountThrough(chains, first, last, p.DepositCount), chains, first, last, _options.Faults, _superblocks.ChainIds);
+                calldata = submission.EncodeCalldata();
+                if (calldata.Length <= _options.MaxCalldataBytes) break;
+                // Too big for one L1 transaction: halve the range (the rest goes in the next superbatch). One
+                // superblock that alone exceeds the cap cannot be split; say so instead of retrying it forever.
+                if (last == first)
+                    throw new L1Exception($"superblock {first} alone encodes to {calldata.Length} bytes of calldata, above the {_options.MaxCalldataBytes}-byte limit per L1 transaction");
+                last = first + (last - first) / 2;
+            }
             L1Receipt receipt = await SendAndConfirmAsync(p.NextIndex, calldata, cancel).ConfigureAwait(false);
             if (!receipt.Succeeded)
             {
