@@ -198,6 +198,7 @@ public sealed class BatchPoster : IDisposable
                 submission = BatchEncoding.BuildSubmission(p.NextIndex, p.TipHash, DepositDeriver.CountThrough(chains, first, last, p.DepositCount), chains, first, last, _options.Faults, _superblocks.ChainIds);
                 calldata = submission.EncodeCalldata();
                 if (calldata.Length <= _options.MaxCalldataBytes) break;
+                cancel.ThrowIfCancellationRequested();
                 // Too big for one L1 transaction: halve the range (the rest goes in the next superbatch). One
                 // superblock that alone exceeds the cap cannot be split; say so instead of retrying it forever.
                 if (last == first)
@@ -363,7 +364,10 @@ public sealed class BatchPoster : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        try { _loop?.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+        // Wait for the round to end however long it takes: every L1 call observes the token, but encoding a large
+        // superbatch does not, and a round still reading the chains after the caller closed their RocksDB crashed
+        // the process (SIGSEGV at devnet shutdown under load).
+        try { _loop?.Wait(); } catch (AggregateException) { }
         _stop.Dispose();
         _gate.Dispose();
     }
