@@ -34,10 +34,39 @@ internal static class CommandLine
     /// <summary>Completes on the first SIGINT (Ctrl-C) or SIGTERM, which then no longer kill the process.</summary>
     public static async Task WaitForShutdownSignalAsync()
     {
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
-        await stop.Task.ConfigureAwait(false);
+        using ShutdownSignal signal = ShutdownSignal.Register();
+        await signal.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SIGINT/SIGTERM handlers registered NOW and observed later: register before announcing readiness, because a
+    /// supervisor (or a test) may send SIGTERM the moment it reads "ready", and a signal that arrives before our
+    /// handler falls to the runtime's default, which waits for Main to return and so hangs the process.
+    /// </summary>
+    public sealed class ShutdownSignal : IDisposable
+    {
+        private readonly TaskCompletionSource _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly PosixSignalRegistration _sigint;
+        private readonly PosixSignalRegistration _sigterm;
+
+        private ShutdownSignal()
+        {
+            _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; _stop.TrySetResult(); });
+            _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; _stop.TrySetResult(); });
+        }
+
+        /// <summary>Registers the handlers; dispose to restore the defaults.</summary>
+        public static ShutdownSignal Register() => new();
+
+        /// <summary>Completes on the first SIGINT or SIGTERM received since <see cref="Register"/>.</summary>
+        public Task Task => _stop.Task;
+
+        /// <inheritdoc/>
+        public void Dispose()
+        {
+            _sigint.Dispose();
+            _sigterm.Dispose();
+        }
     }
 
     /// <summary>An integer flag in [<paramref name="min"/>, <paramref name="max"/>].</summary>

@@ -89,9 +89,11 @@ public static class DevnetCommand
             return 1;
         }
         // Failures of the sequencer and the poster are logged by the devnet (Devnet.Logging.cs).
-        PrintBanner(devnet, temporary, s);
-
-        await CommandLine.WaitForShutdownSignalAsync().ConfigureAwait(false);
+        using (CommandLine.ShutdownSignal signal = CommandLine.ShutdownSignal.Register())
+        {
+            PrintBanner(devnet, temporary, s); // ends with "Devnet ready": the handlers must already be in place
+            await signal.Task.ConfigureAwait(false);
+        }
 
         Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(devnet.Log, "shutting down");
         Console.WriteLine("shutting down");

@@ -127,8 +127,11 @@ public static class NodeCommand
         }
         producer.Start();
 
-        PrintBanner(s, chain, accounts, dataDir, temporary, server.Url);
-        await CommandLine.WaitForShutdownSignalAsync().ConfigureAwait(false);
+        using (CommandLine.ShutdownSignal signal = CommandLine.ShutdownSignal.Register())
+        {
+            PrintBanner(s, chain, accounts, dataDir, temporary, server.Url); // announces readiness: handlers first
+            await signal.Task.ConfigureAwait(false);
+        }
 
         Console.WriteLine("shutting down");
         await server.StopAsync().ConfigureAwait(false);
