@@ -249,7 +249,19 @@ public sealed class BatchPoster : IDisposable
             if (early is not null) return early;
         }
         // estimateGas doubles as the pre-flight check: NotLeader, WrongIndex, ... surface here and nothing is sent.
-        ulong gas = await _l1.EstimateGasAsync(_sender, _options.Inbox, calldata, cancel).ConfigureAwait(false);
+        ulong gas;
+        try
+        {
+            gas = await _l1.EstimateGasAsync(_sender, _options.Inbox, calldata, cancel).ConfigureAwait(false);
+        }
+        catch (L1Exception) when (hashes.Count > 0)
+        {
+            // Our earlier transaction for this superbatch may have landed between the receipt check above and this
+            // pre-flight (which then fails with WrongIndex): that receipt is the answer, not an error.
+            L1Receipt? landed = await FirstReceiptAsync(hashes, cancel).ConfigureAwait(false);
+            if (landed is not null) return landed;
+            throw;
+        }
         ulong gasLimit = gas + gas / 4 + 20_000;
         DateTime start = DateTime.UtcNow;
         while (true)
