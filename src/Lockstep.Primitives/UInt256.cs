@@ -257,29 +257,8 @@ public readonly partial struct UInt256 : IEquatable<UInt256>, IComparable<UInt25
     public static void MultiplyFull(in UInt256 a, in UInt256 b, Span<ulong> product)
     {
         if (product.Length < 8) ThrowProductTooShort();
-        ulong a0 = a.U0, a1 = a.U1, a2 = a.U2, a3 = a.U3;
-        ulong b0 = b.U0, b1 = b.U1, b2 = b.U2, b3 = b.U3;
-        ulong c, p1, p2, p3, p4, p5, p6;
-        c = Math.BigMul(a0, b0, out product[0]);
-        c = MulAdd(a0, b1, c, 0, out p1);
-        c = MulAdd(a0, b2, c, 0, out p2);
-        p4 = MulAdd(a0, b3, c, 0, out p3);
-
-        c = MulAdd(a1, b0, p1, 0, out p1);
-        c = MulAdd(a1, b1, p2, c, out p2);
-        c = MulAdd(a1, b2, p3, c, out p3);
-        p5 = MulAdd(a1, b3, p4, c, out p4);
-
-        c = MulAdd(a2, b0, p2, 0, out p2);
-        c = MulAdd(a2, b1, p3, c, out p3);
-        c = MulAdd(a2, b2, p4, c, out p4);
-        p6 = MulAdd(a2, b3, p5, c, out p5);
-
-        c = MulAdd(a3, b0, p3, 0, out p3);
-        c = MulAdd(a3, b1, p4, c, out p4);
-        c = MulAdd(a3, b2, p5, c, out p5);
-        product[7] = MulAdd(a3, b3, p6, c, out p6);
-        product[1] = p1; product[2] = p2; product[3] = p3; product[4] = p4; product[5] = p5; product[6] = p6;
+        MultiplyFull(a, b, out product[0], out product[1], out product[2], out product[3],
+            out product[4], out product[5], out product[6], out product[7]);
     }
 
     [DoesNotReturn]
