@@ -40,6 +40,8 @@ public sealed partial class Devnet
                 VerdictKind.Ok => "valid",
                 VerdictKind.StateRootMismatch => "state_root_mismatch",
                 VerdictKind.CrossRootMismatch => "cross_root_mismatch",
+                VerdictKind.DepositMismatch => "deposit_mismatch",
+                VerdictKind.RuleViolation => "rule_violation",
                 _ => "invalid_batch",
             };
             Metrics.OnVerifierVerdict(label);

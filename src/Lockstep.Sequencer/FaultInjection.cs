@@ -21,6 +21,20 @@ public enum FaultKind
     /// <summary>The claimed state root of a rollup in the superbatch covering the height is replaced by a made-up value
     /// (the blocks themselves are honest; only the L1 claim lies).</summary>
     ForgeStateRoot,
+    /// <summary>The first L1 deposit of the rollup's block is left out (the deposits after it still run, so the
+    /// superbatch's <c>depositCount</c> still covers it): the block no longer executes the L1 queue in order.</summary>
+    DropDeposit,
+    /// <summary>The first L1 deposit of the rollup's block is executed with twice its amount (a field that is not the
+    /// one queued on L1; the protocol transaction is rebuilt so it stays well-formed).</summary>
+    ForgeDeposit,
+    /// <summary>The first two L1 deposits of the rollup's block are executed in swapped order.</summary>
+    ReorderDeposits,
+    /// <summary>The first cross-rollup delivery of the rollup's block names another source transaction
+    /// (<c>sourceTxHash</c> = keccak of the real one): the message is the same, its provenance is forged.</summary>
+    MisattributeDelivery,
+    /// <summary>The end-of-block fold (<c>MessageTrees.fold()</c>) is left out of every rollup's block of the
+    /// superblock (or only <see cref="InjectedFault.ChainId"/>'s): trees appended to keep their old roots.</summary>
+    SkipFold,
 }
 
 /// <summary>One fault to inject at superblock <paramref name="Height"/>.</summary>
@@ -80,6 +94,7 @@ public sealed class FaultInjector
                 RollupBlock rb = sb.Blocks[i];
                 if (fault.ChainId is { } only && only != rb.ChainId) continue;
                 if (fault.ChainId is null && fault.Kind == FaultKind.MintWithoutBurn && (sb.Blocks.Count < 2 || i != 1)) continue;
+                bool everyRollup = fault.ChainId is null && fault.Kind == FaultKind.SkipFold;
                 (List<Transaction> Txs, List<Address> Senders, string What)? edit = Edit(fault, sb, rb, states[rb.ChainId]);
                 if (edit is null) continue;
                 RollupInput input = inputs[i];
@@ -90,7 +105,7 @@ public sealed class FaultInjector
                 states[rb.ChainId] = fresh;
                 sb = new Superblock { Height = sb.Height, Timestamp = sb.Timestamp, Blocks = blocks, Bundles = sb.Bundles };
                 Injected?.Invoke(fault, edit.Value.What);
-                break;
+                if (!everyRollup) break;
             }
         }
         return sb;
@@ -170,9 +185,71 @@ public sealed class FaultInjector
                 senders.Insert(at, SystemTransaction.ProtocolSender);
                 return (list, senders, $"mint #{nonce} of {fault.Amount} wei from chain {source} to {fault.Recipient} on chain {rb.ChainId} without a burn (tx {forged.Hash})");
             }
+            case FaultKind.DropDeposit:
+            {
+                int k = FirstDeposit(list);
+                if (k < 0) return null;
+                list.RemoveAt(k);
+                senders.RemoveAt(k);
+                return (list, senders, $"deposit #{txs[k].MessageNonce} left out of chain {rb.ChainId}'s block (tx {txs[k].Hash})");
+            }
+            case FaultKind.ForgeDeposit:
+            {
+                int k = FirstDeposit(list);
+                if (k < 0 || !TryDoubleDepositAmount(list[k], out Transaction? forged)) return null;
+                list[k] = forged!;
+                return (list, senders, $"deposit #{txs[k].MessageNonce} on chain {rb.ChainId} executed with twice its amount (tx {forged!.Hash} instead of {txs[k].Hash})");
+            }
+            case FaultKind.ReorderDeposits:
+            {
+                int a = FirstDeposit(list);
+                if (a < 0 || a + 1 >= list.Count || !IsDeposit(list[a + 1])) return null;
+                (list[a], list[a + 1]) = (list[a + 1], list[a]);
+                return (list, senders, $"deposits #{txs[a].MessageNonce} and #{txs[a + 1].MessageNonce} on chain {rb.ChainId} executed in swapped order");
+            }
+            case FaultKind.MisattributeDelivery:
+                for (int k = 0; k < list.Count; k++)
+                {
+                    Transaction d = list[k];
+                    if (!d.IsSystem || d.SourceChainId == rb.ChainId || (d.To != SystemAddresses.MintBurn && d.To != SystemAddresses.Messenger)) continue;
+                    Hash256 fake = Keccak256.Compute(d.SourceTxHash.ToArray());
+                    list[k] = SystemTransaction.Create(rb.ChainId, d.SourceChainId, fake, d.MessageNonce, d.To!.Value, d.GasLimit, d.Data);
+                    return (list, senders, $"delivery #{d.MessageNonce} from chain {d.SourceChainId} on chain {rb.ChainId} names source tx {fake} instead of {d.SourceTxHash}");
+                }
+                return null;
+            case FaultKind.SkipFold:
+                if (list.Count == 0 || !IsFold(list[^1])) return null;
+                list.RemoveAt(list.Count - 1);
+                senders.RemoveAt(senders.Count - 1);
+                return (list, senders, $"end-of-block fold left out of chain {rb.ChainId}'s block {rb.Built.Block.Header.Number}");
             default:
                 return null;
         }
+    }
+
+    // An L1 deposit's protocol transaction: to L2Bridge (Settlement's DepositDeriver rule).
+    private static bool IsDeposit(Transaction tx) => tx.IsSystem && tx.To == SystemAddresses.L2Bridge;
+
+    private static bool IsFold(Transaction tx) => tx.IsSystem && tx.To == SystemAddresses.MessageTrees;
+
+    private static int FirstDeposit(List<Transaction> list)
+    {
+        for (int k = 0; k < list.Count; k++) if (IsDeposit(list[k])) return k;
+        return -1;
+    }
+
+    // finalizeDeposit(uint256 depositIndex, address from, address to, address token, uint256 amount, bytes data):
+    // the amount is the fifth head word.
+    private static bool TryDoubleDepositAmount(Transaction deposit, out Transaction? forged)
+    {
+        forged = null;
+        byte[] data = deposit.Data.ToArray();
+        const int amountAt = 4 + 4 * 32;
+        if (data.Length < amountAt + 32) return false;
+        UInt256 amount = new(data.AsSpan(amountAt, 32));
+        (amount * new UInt256(2)).WriteBigEndian(data.AsSpan(amountAt, 32));
+        forged = SystemTransaction.Create((ulong)(deposit.ChainId ?? UInt256.Zero), deposit.SourceChainId, deposit.SourceTxHash, deposit.MessageNonce, deposit.To!.Value, deposit.GasLimit, data);
+        return true;
     }
 
     private static bool IsMint(Transaction tx, ulong chainId, out CrossRollupMessage? message)

@@ -50,6 +50,9 @@ public sealed class VerifierOptions
     /// <summary>Most L1 blocks per <c>eth_getLogs</c>.</summary>
     public ulong MaxLogRange { get; init; } = 5_000;
 
+    /// <summary>The L1Bridge whose <c>DepositQueued</c> events the deposits are checked against; null: the inbox's <c>depositQueue()</c>.</summary>
+    public Address? Bridge { get; init; }
+
     /// <summary>How long to wait for the receipt of a challenge or flag.</summary>
     public TimeSpan ActionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
@@ -92,6 +95,11 @@ public sealed class SetVerifier : IAsyncDisposable
     private (ulong NextIndex, Hash256 LastHash) _progress;
     private SuperbatchVerdict? _halted;
     private ulong _l1Count, _target;
+    private readonly List<DerivedDeposit> _deposits = new();
+    private ulong _depositsScannedTo;
+    private bool _depositsScannedAny;
+    private DepositDeriver? _depositDeriver;
+    private bool _bridgeKnown;
     private long _blocks, _txs, _replayTicks;
     private Task? _loop;
 
@@ -212,13 +220,32 @@ public sealed class SetVerifier : IAsyncDisposable
         if (problem is not null) verdict = Invalid(problem);
         else
         {
+            ulong previousCount = index == 0 ? 0 : (await LiveRecordAsync(index - 1, cancel).ConfigureAwait(false)).DepositCount;
+            var deposits = new DepositRule(_chainIds, await ExpectedDepositsAsync(previousCount, e, cancel).ConfigureAwait(false), previousCount);
+            RuleBreach? breach = null;
             ulong first = e.Rollups[0].FirstBlock;
             for (ulong h = first; h <= lastBlock && problem is null; h++)
             {
-                if (h <= _replicas.Height) continue; // replayed before a restart; the heights are committed atomically
-                problem = Replay(h, blocks!, (int)(h - first));
+                // Heights replayed before a restart (committed atomically) are not executed again; their deposits are
+                // still walked, so the queue position of the later heights is right.
+                if (h <= _replicas.Height) problem = CheckDepositsOnly(h, blocks!, (int)(h - first), deposits);
+                else problem = Replay(h, blocks!, (int)(h - first), deposits, ref breach);
             }
-            verdict = problem is not null ? Invalid(problem) : Check(index, e, lastBlock);
+            deposits.Finish(e.DepositCount);
+            breach = deposits.Breach ?? breach;
+            if (problem is not null) verdict = Invalid(problem);
+            else
+            {
+                // The root checks come first: they are what L1 can settle (challenge, flag); a broken derivation rule is
+                // an off-chain alarm, reported on its own only when the roots are right.
+                verdict = Check(index, e, lastBlock);
+                if (breach is { } b)
+                {
+                    verdict = verdict.Kind == VerdictKind.Ok
+                        ? new SuperbatchVerdict(index, e.SuperbatchHash, b.Kind, b.ChainId, 0, Hash256.Zero, Hash256.Zero, b.Detail, lastBlock)
+                        : verdict with { Detail = verdict.Detail + "; also " + b.Kind + ": " + b.Detail };
+                }
+            }
         }
 
         verdict = await ActAsync(verdict, cancel).ConfigureAwait(false);
@@ -275,12 +302,17 @@ public sealed class SetVerifier : IAsyncDisposable
     }
 
     /// <summary>Re-executes superblock <paramref name="height"/> (entry <paramref name="k"/> of each rollup's batch) and commits it to the replicas.</summary>
-    private string? Replay(ulong height, List<BatchEncoding.BatchBlock>[] blocks, int k)
+    private string? Replay(ulong height, List<BatchEncoding.BatchBlock>[] blocks, int k, DepositRule deposits, ref RuleBreach? breach)
     {
         long started = Stopwatch.GetTimestamp();
         IReadOnlyList<RollupChain> chains = _replicas.Chains;
         var built = new RollupBlock[chains.Count];
         var states = new Dictionary<ulong, ChainState>(chains.Count);
+        var worlds = new Lockstep.State.WorldState[chains.Count];
+        var parents = new Hash256[chains.Count];
+        (Transaction[][]? all, string? undecodable) = DecodeHeight(height, blocks, k);
+        if (all is null) return undecodable;
+        deposits.CheckHeight(height, all);
         // The sequencer's stand-in for RANDAO: the first rollup's parent hash (SharedSequencer.BuildLocked).
         Hash256 prevRandao = chains[0].Head.Hash;
         int txs = 0;
@@ -297,12 +329,7 @@ public sealed class SetVerifier : IAsyncDisposable
             {
                 Coinbase = _options.Coinbase, Timestamp = entry.Timestamp, PrevRandao = prevRandao, ParentBeaconBlockRoot = Hash256.Zero,
             });
-            var decoded = new Transaction[entry.Transactions.Count];
-            for (int i = 0; i < decoded.Length; i++)
-            {
-                try { decoded[i] = TransactionDecoder.DecodeWithSystem(entry.Transactions[i]); }
-                catch (TransactionDecodeException ex) { return $"chain {chain.ChainId} block {height} tx {i}: undecodable ({ex.Message})"; }
-            }
+            Transaction[] decoded = all[r];
             // Signatures do not depend on the state: every sender up front, in parallel (as the block builder does).
             var senders = new Address[decoded.Length];
             var errors = new TransactionError[decoded.Length];
@@ -313,8 +340,8 @@ public sealed class SetVerifier : IAsyncDisposable
                 if (tx.IsSystem)
                 {
                     // Protocol transactions only ever call the system contracts: deliveries (MintBurn, Messenger), the
-                    // end-of-block tree fold (MessageTrees), L1 deposits. Anything else is not derivable.
-                    if (tx.To is not { } to || (to != SystemAddresses.MintBurn && to != SystemAddresses.Messenger && to != SystemAddresses.MessageTrees && !IsDepositEntry(tx)))
+                    // end-of-block tree fold (MessageTrees), L1 deposits (L2Bridge). Anything else is not derivable.
+                    if (DerivationRules.Role(tx) == ProtocolRole.Unknown)
                         return $"chain {chain.ChainId} block {height} tx {i}: a protocol transaction to {tx.To} (only the system contracts receive them)";
                     if (!block.TryAddSystem(tx, out _)) return $"chain {chain.ChainId} block {height} tx {i}: delivery exceeds the block gas";
                 }
@@ -328,6 +355,14 @@ public sealed class SetVerifier : IAsyncDisposable
             }
             built[r] = new RollupBlock(chain.ChainId, block.Seal());
             states[chain.ChainId] = state;
+            worlds[r] = state.World;
+            parents[r] = parent.Hash;
+        }
+        if (breach is null)
+        {
+            var builtBlocks = new BuiltBlock[built.Length];
+            for (int r = 0; r < built.Length; r++) builtBlocks[r] = built[r].Built;
+            breach = DerivationRules.CheckSuperblock(height, _chainIds, builtBlocks, worlds, parents);
         }
         var sb = new Superblock { Height = height, Timestamp = blocks[0][k].Timestamp, Blocks = built, Bundles = [] };
         for (int r = 0; r < chains.Count; r++) chains[r].WriteLock.Enter();
@@ -346,9 +381,67 @@ public sealed class SetVerifier : IAsyncDisposable
         return null;
     }
 
-    // An L1 deposit executed as a protocol transaction (source = a chain outside the set); its fields are checked
-    // against the L1 deposit queue only once the deposit deriver lands (docs/verifier.md, gaps).
-    private bool IsDepositEntry(Transaction tx) => Array.IndexOf(_chainIds, tx.SourceChainId) < 0;
+    /// <summary>Decodes every rollup's posted transactions of superblock <paramref name="height"/> (entry <paramref name="k"/>).</summary>
+    private (Transaction[][]?, string?) DecodeHeight(ulong height, List<BatchEncoding.BatchBlock>[] blocks, int k)
+    {
+        var all = new Transaction[blocks.Length][];
+        for (int r = 0; r < blocks.Length; r++)
+        {
+            IReadOnlyList<byte[]> raw = blocks[r][k].Transactions;
+            var decoded = new Transaction[raw.Count];
+            for (int i = 0; i < decoded.Length; i++)
+            {
+                try { decoded[i] = TransactionDecoder.DecodeWithSystem(raw[i]); }
+                catch (TransactionDecodeException ex) { return (null, $"chain {_chainIds[r]} block {height} tx {i}: undecodable ({ex.Message})"); }
+            }
+            all[r] = decoded;
+        }
+        return (all, null);
+    }
+
+    private string? CheckDepositsOnly(ulong height, List<BatchEncoding.BatchBlock>[] blocks, int k, DepositRule deposits)
+    {
+        (Transaction[][]? all, string? undecodable) = DecodeHeight(height, blocks, k);
+        if (all is null) return undecodable;
+        deposits.CheckHeight(height, all);
+        return null;
+    }
+
+    /// <summary>
+    /// The L1 queue's deposits [<paramref name="previousCount"/>, <c>e.DepositCount</c>), derived from the bridge's
+    /// <c>DepositQueued</c> logs (read incrementally and kept) and checked against the queue hash the superbatch committed.
+    /// </summary>
+    private async Task<IReadOnlyList<DerivedDeposit>> ExpectedDepositsAsync(ulong previousCount, SuperbatchSubmittedEvent e, CancellationToken cancel)
+    {
+        if (e.DepositCount == previousCount) return []; // nothing consumed: the queue hash is the previous superbatch's
+        if (!_bridgeKnown)
+        {
+            Address bridge = _options.Bridge ?? new Address((await _l1.Client.CallAsync(_options.Inbox, AbiValue.EncodeCall("depositQueue()"), null, cancel).ConfigureAwait(false)).AsSpan(12, 20));
+            if (bridge != Address.Zero)
+                _depositDeriver = new DepositDeriver(_l1.Client, new DepositDeriverOptions { Bridge = bridge, FromBlock = _options.FromL1Block, MaxBlockRange = _options.MaxLogRange });
+            _bridgeKnown = true;
+        }
+        if (_depositDeriver is null) throw new L1Exception($"superbatch {e.Index} commits depositCount {e.DepositCount}, but the inbox has no deposit queue");
+        if ((ulong)_deposits.Count < e.DepositCount)
+        {
+            ulong tip = await _l1.Client.GetBlockNumberAsync(cancel).ConfigureAwait(false);
+            ulong from = _depositsScannedAny ? _depositsScannedTo + 1 : _options.FromL1Block;
+            if (from <= tip)
+            {
+                foreach (DerivedDeposit d in await _depositDeriver.ScanAsync(from, tip, cancel).ConfigureAwait(false))
+                    if (d.Index == (ulong)_deposits.Count) _deposits.Add(d);
+                _depositsScannedTo = tip;
+                _depositsScannedAny = true;
+            }
+        }
+        var events = new List<DepositQueuedEvent>(_deposits.Count);
+        foreach (DerivedDeposit d in _deposits) events.Add(d.Event);
+        try { _ = Bridge.ConsumedBy(events, previousCount, e.DepositCount, e.DepositQueueHash); }
+        catch (InvalidDataException ex) { throw new L1Exception($"superbatch {e.Index}: the L1 deposit queue read does not match what the inbox committed: {ex.Message}"); }
+        var result = new List<DerivedDeposit>((int)(e.DepositCount - previousCount));
+        for (ulong i = previousCount; i < e.DepositCount; i++) result.Add(_deposits[(int)i]);
+        return result;
+    }
 
     /// <summary>Checks (1) and (2) at the replicas' heads (= the superbatch's last block).</summary>
     private SuperbatchVerdict Check(ulong index, SuperbatchSubmittedEvent e, ulong lastBlock)

@@ -19,13 +19,20 @@ public enum VerdictKind
     /// <summary>The posted data cannot be derived: bad data hash, undecodable batch, wrong block numbers, an invalid
     /// transaction or delivery in a block. Off-chain alarm (L1 cannot judge it today).</summary>
     InvalidBatch,
+    /// <summary>The deposits the blocks execute are not the L1 queue's <c>DepositQueued</c> entries [previous depositCount,
+    /// depositCount) in order, field by field (a forged, dropped or reordered deposit). Off-chain alarm.</summary>
+    DepositMismatch,
+    /// <summary>A derivation rule the roots do not show is broken: a delivery whose <c>sourceTxHash</c> names no emitting
+    /// transaction of its source's block, a message not delivered in its superblock, a failed delivery, a missing,
+    /// misplaced or non-canonical end-of-block fold. Off-chain alarm.</summary>
+    RuleViolation,
 }
 
 /// <summary>The verdict on superbatch <paramref name="Index"/>.</summary>
 /// <param name="Index">Superbatch index on the inbox.</param>
 /// <param name="SuperbatchHash">Its hash (as submitted).</param>
 /// <param name="Kind">The verdict.</param>
-/// <param name="ChainX">State-root mismatch: the rollup; cross mismatch: the source X; else 0.</param>
+/// <param name="ChainX">State-root mismatch, deposit mismatch, rule violation: the rollup; cross mismatch: the source X; else 0.</param>
 /// <param name="ChainY">Cross mismatch: the destination Y; else 0.</param>
 /// <param name="Expected">State root: ours; cross: the outbox root on X.</param>
 /// <param name="Claimed">State root: the claimed one; cross: the inbox root on Y.</param>

@@ -128,10 +128,13 @@ public static class VerifierStatusJson
                 VerdictKind.Ok => "ok",
                 VerdictKind.StateRootMismatch => "stateRootMismatch",
                 VerdictKind.CrossRootMismatch => "crossRootMismatch",
+                VerdictKind.DepositMismatch => "depositMismatch",
+                VerdictKind.RuleViolation => "ruleViolation",
                 _ => "invalidBatch",
             });
             w.WriteNumber("lastBlock", v.LastBlock);
             if (v.Kind == VerdictKind.StateRootMismatch) { w.WriteNumber("chainId", v.ChainX); w.WriteString("expectedRoot", v.Expected.ToString()); w.WriteString("claimedRoot", v.Claimed.ToString()); }
+            if (v.Kind is VerdictKind.DepositMismatch or VerdictKind.RuleViolation) w.WriteNumber("chainId", v.ChainX);
             if (v.Kind == VerdictKind.CrossRootMismatch) { w.WriteNumber("source", v.ChainX); w.WriteNumber("destination", v.ChainY); w.WriteString("outboxRoot", v.Expected.ToString()); w.WriteString("inboxRoot", v.Claimed.ToString()); }
             w.WriteString("detail", v.Detail);
             if (v.ActionTx is { } tx) w.WriteString("l1Transaction", tx.ToString());

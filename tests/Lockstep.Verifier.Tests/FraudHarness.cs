@@ -37,6 +37,7 @@ internal sealed class FraudHarness : IAsyncDisposable
     public required BatchPoster Poster { get; init; }
     public FaultInjector? Faults { get; init; }
     public List<string> Injected { get; } = new();
+    public DepositFeed? Deposits { get; private set; }
 
     public static IReadOnlyList<Genesis> Geneses()
     {
@@ -72,6 +73,23 @@ internal sealed class FraudHarness : IAsyncDisposable
         if (injector is not null) injector.Injected += (f, what) => h.Injected.Add($"{f.Kind}@{f.Height}: {what}");
         return h;
     }
+
+    /// <summary>The sequencer takes L1 deposits from the deployment's bridge (Settlement's deposit feed, polled by hand).</summary>
+    public void EnableDeposits()
+    {
+        Deposits = new DepositFeed(new DepositDeriver(L1, new DepositDeriverOptions { Bridge = Deployment.Bridge }), new MemoryKeyValueStore());
+        Set.DepositSource = Deposits;
+    }
+
+    /// <summary>Dev account <paramref name="account"/> deposits <paramref name="wei"/> on L1 for <paramref name="to"/> on rollup <paramref name="chainId"/>.</summary>
+    public async Task DepositEthAsync(int account, ulong chainId, Address to, UInt256 wei)
+    {
+        L1Receipt r = await new L1Wallet(L1, Accounts[account].PrivateKey).SendAsync(Deployment.Bridge, Bridge.DepositEth(chainId, to), wei);
+        Assert.True(r.Succeeded);
+    }
+
+    /// <summary>The feed reads the deposits queued so far (the next superblock takes them).</summary>
+    public async Task<int> PollDepositsAsync() => await Deposits!.PollAsync();
 
     public SetVerifier NewVerifier(string? dataDir = null, bool challenge = true) => new(L1, new VerifierOptions
     {
@@ -138,6 +156,7 @@ internal sealed class FraudHarness : IAsyncDisposable
     {
         Poster.Dispose();
         Set.Dispose();
+        Deposits?.Dispose();
         if (_embedded is not null) await _embedded.DisposeAsync();
     }
 }
