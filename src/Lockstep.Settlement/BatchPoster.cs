@@ -42,6 +42,15 @@ public sealed class BatchPosterOptions
     /// <summary>Give up waiting for one superbatch after this long (the loop then starts over from the L1 tip) (5 min).</summary>
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Confirmations a submit needs before its superbatch counts as posted (1: the block of its receipt; K: that
+    /// block and K-1 on top of it). Until then the poster watches the receipt and keeps the in-flight record; if an L1
+    /// reorg drops the submit it sends the same signed bytes again (then a fee-bumped replacement at the same nonce),
+    /// so the superbatch lands once. The next superbatch is sent only after this one is confirmed (nonce order). With
+    /// K &gt; 1 the L1 must keep producing blocks (anvil: <c>--block-time</c>; its automine only mines on a transaction).
+    /// </summary>
+    public int Confirmations { get; init; } = 1;
+
     /// <summary>Tests and devnets only: forged claimed roots armed in this <see cref="FaultInjector"/> (issue 6); null posts the real roots.</summary>
     public FaultInjector? Faults { get; init; }
 }
@@ -58,6 +67,12 @@ public sealed record PostedSuperbatch(ulong Index, Hash256 Hash, ulong FirstHeig
 
 /// <summary>The poster's persisted view of the inbox tip: next index, tip hash, last superblock covered.</summary>
 public readonly record struct PosterProgress(ulong NextIndex, Hash256 TipHash, ulong LastHeight, ulong DepositCount);
+
+/// <summary>An L1 reorg took a submit of the poster out of the canonical chain before it was confirmed.</summary>
+/// <param name="Index">The superbatch the submit carried (it is sent again).</param>
+/// <param name="TransactionHash">The submit that was included and then dropped.</param>
+/// <param name="LostBlock">The L1 block that had included it.</param>
+public sealed record L1Reorg(ulong Index, Hash256 TransactionHash, ulong LostBlock);
 
 /// <summary>
 /// Posts the shared sequencer's superblocks to L1SharedInbox: groups consecutive superblocks into a superbatch and
@@ -94,6 +109,7 @@ public sealed class BatchPoster : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.SequencerKey is not { Length: 32 }) throw new ArgumentException("the sequencer key is 32 bytes", nameof(options));
         if (options.MaxSuperblocksPerBatch < 1 || options.MinSuperblocksPerBatch < 1) throw new ArgumentException("batch limits must be at least 1", nameof(options));
+        if (options.Confirmations < 1) throw new ArgumentException("Confirmations must be at least 1 (the receipt's own block)", nameof(options));
         if (options.MaxCalldataBytes < 1024) throw new ArgumentException("MaxCalldataBytes must be at least 1024", nameof(options));
         _l1 = l1;
         _superblocks = superblocks;
@@ -111,6 +127,9 @@ public sealed class BatchPoster : IDisposable
 
     /// <summary>Raised after each superbatch lands.</summary>
     public event Action<PostedSuperbatch>? Posted;
+
+    /// <summary>Raised when an L1 reorg drops a submit that was waiting for its confirmations (the poster sends it again).</summary>
+    public event Action<L1Reorg>? Reorged;
 
     /// <summary>Raised when a round fails (L1 unreachable, revert, not leader, ...); the loop retries.</summary>
     public event Action<Exception>? Failed;
@@ -178,6 +197,14 @@ public sealed class BatchPoster : IDisposable
         try
         {
             PosterProgress p = await ReconcileAsync(cancel).ConfigureAwait(false);
+            if (ReadPending() is { } landed && landed.Index < p.NextIndex && _options.Confirmations > 1)
+            {
+                // Our submit for an adopted superbatch landed before a restart and its record is kept until it is
+                // confirmed: wait for that first (a reorg that dropped it shows as a lower count on the next reconcile).
+                await AwaitConfirmationsAsync([.. landed.Hashes], cancel).ConfigureAwait(false);
+                ClearPending(p.NextIndex);
+                p = await ReconcileAsync(cancel).ConfigureAwait(false);
+            }
             ulong sealedHeight = _superblocks.Height ?? 0;
             if (sealedHeight <= p.LastHeight) { _waitingSince = null; ClearPending(p.NextIndex); return null; }
             ulong available = sealedHeight - p.LastHeight;
@@ -232,7 +259,50 @@ public sealed class BatchPoster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends superbatch <paramref name="index"/> and waits until its receipt is <see cref="BatchPosterOptions.Confirmations"/>
+    /// deep. A reorg that drops it before then sends the same signed bytes again (same nonce, same hash: it can only
+    /// land once), and a fee-bumped replacement at that nonce if they do not land within <c>StuckAfter</c>. If the
+    /// reorg gave that nonce to another transaction, the pre-flight or the send fails and the next round starts from
+    /// the inbox again (the dropped submit can no longer land: its nonce is used).
+    /// </summary>
     private async Task<L1Receipt> SendAndConfirmAsync(ulong index, byte[] calldata, CancellationToken cancel)
+    {
+        byte[]? again = null;
+        while (true)
+        {
+            (L1Receipt included, List<Hash256> hashes, byte[]? raw) = await SendUntilIncludedAsync(index, calldata, again, cancel).ConfigureAwait(false);
+            if (!included.Succeeded) return included;
+            L1Receipt? confirmed = await AwaitConfirmationsAsync(hashes, cancel).ConfigureAwait(false);
+            if (confirmed is not null) return confirmed;
+            Reorged?.Invoke(new L1Reorg(index, included.TransactionHash, included.BlockNumber));
+            again = raw;
+        }
+    }
+
+    /// <summary>
+    /// Polls until one of <paramref name="hashes"/> has a receipt at least <see cref="BatchPosterOptions.Confirmations"/>
+    /// deep (counting its own block) and returns it, re-reading the receipt every time (a reorg may move it to another
+    /// block: the count restarts there); null when none of them has a receipt any more (dropped by a reorg).
+    /// </summary>
+    private async Task<L1Receipt?> AwaitConfirmationsAsync(List<Hash256> hashes, CancellationToken cancel)
+    {
+        ulong needed = (ulong)_options.Confirmations;
+        while (true)
+        {
+            L1Receipt? now = await FirstReceiptAsync(hashes, cancel).ConfigureAwait(false);
+            if (now is null) return null;
+            ulong head = await _l1.GetBlockNumberAsync(cancel).ConfigureAwait(false);
+            if (head >= now.BlockNumber && head - now.BlockNumber + 1 >= needed) return now;
+            await Task.Delay(_options.PollInterval, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Sends superbatch <paramref name="index"/> (or, after a reorg, <paramref name="resend"/>: the same signed bytes
+    /// again) and waits for a receipt of any of its attempts: the receipt, every attempt's hash, the last bytes sent.
+    /// </summary>
+    private async Task<(L1Receipt Receipt, List<Hash256> Hashes, byte[]? Raw)> SendUntilIncludedAsync(ulong index, byte[] calldata, byte[]? resend, CancellationToken cancel)
     {
         _l1ChainId ??= await _l1.GetChainIdAsync(cancel).ConfigureAwait(false);
         ulong nonce = await _l1.GetNonceAsync(_sender, "latest", cancel).ConfigureAwait(false);
@@ -246,7 +316,17 @@ public sealed class BatchPoster : IDisposable
             hashes.AddRange(pd.Hashes);
             floorTip = pd.Tip; floorFee = pd.MaxFee;
             L1Receipt? early = await FirstReceiptAsync(hashes, cancel).ConfigureAwait(false);
-            if (early is not null) return early;
+            if (early is not null) return (early, hashes, null);
+        }
+        else
+        {
+            resend = null; // the nonce moved on: the bytes sent at the old nonce can never land again
+            if (pending is { } moved && moved.Index == index)
+            {
+                // ...because one of them did (a reorg moved it, or a restart found it mined): its receipt is the answer.
+                L1Receipt? mined = await FirstReceiptAsync([.. moved.Hashes], cancel).ConfigureAwait(false);
+                if (mined is not null) return (mined, [.. moved.Hashes], null);
+            }
         }
         // estimateGas doubles as the pre-flight check: NotLeader, WrongIndex, ... surface here and nothing is sent.
         ulong gas;
@@ -259,13 +339,32 @@ public sealed class BatchPoster : IDisposable
             // Our earlier transaction for this superbatch may have landed between the receipt check above and this
             // pre-flight (which then fails with WrongIndex): that receipt is the answer, not an error.
             L1Receipt? landed = await FirstReceiptAsync(hashes, cancel).ConfigureAwait(false);
-            if (landed is not null) return landed;
+            if (landed is not null) return (landed, hashes, null);
             throw;
         }
         ulong gasLimit = gas + gas / 4 + 20_000;
         DateTime start = DateTime.UtcNow;
+        byte[]? raw = null;
         while (true)
         {
+            if (resend is not null)
+            {
+                // After a reorg dropped our included submit: the very same transaction first (the node may even still
+                // know it); "already known" and the like are fine, the receipt decides.
+                raw = resend;
+                resend = null;
+                try { await _l1.SendRawTransactionAsync(raw, cancel).ConfigureAwait(false); }
+                catch (L1Exception e) when (!e.Message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase)) { }
+                catch (L1Exception)
+                {
+                    L1Receipt? mined = await FirstReceiptAsync(hashes, cancel).ConfigureAwait(false);
+                    if (mined is not null) return (mined, hashes, raw);
+                    throw;
+                }
+                L1Receipt? back = await WaitForReceiptAsync(hashes, cancel).ConfigureAwait(false);
+                if (back is not null) return (back, hashes, raw);
+                continue;
+            }
             L1FeeData fees = await _l1.GetFeeDataAsync(cancel).ConfigureAwait(false);
             UInt256 tip = fees.PriorityFee;
             UInt256 maxFee = fees.BaseFee * new UInt256(2) + tip;
@@ -286,27 +385,36 @@ public sealed class BatchPoster : IDisposable
             hashes.Add(tx.Hash);
             floorTip = tip; floorFee = maxFee;
             SavePending(new Pending(index, nonce, tip, maxFee, hashes)); // before sending: a crash right after still knows it
+            raw = tx.Encode();
             try
             {
-                await _l1.SendRawTransactionAsync(tx.Encode(), cancel).ConfigureAwait(false);
+                await _l1.SendRawTransactionAsync(raw, cancel).ConfigureAwait(false);
             }
             catch (L1Exception e) when (e.Message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase))
             {
                 // One of our earlier transactions for this nonce was mined meanwhile: its receipt decides.
                 L1Receipt? mined = await FirstReceiptAsync(hashes, cancel).ConfigureAwait(false);
-                if (mined is not null) return mined;
+                if (mined is not null) return (mined, hashes, raw);
                 throw;
             }
-            DateTime sent = DateTime.UtcNow;
-            while (DateTime.UtcNow - sent < _options.StuckAfter)
-            {
-                L1Receipt? r = await FirstReceiptAsync(hashes, cancel).ConfigureAwait(false);
-                if (r is not null) return r;
-                await Task.Delay(TimeSpan.FromMilliseconds(100), cancel).ConfigureAwait(false);
-            }
+            L1Receipt? r = await WaitForReceiptAsync(hashes, cancel).ConfigureAwait(false);
+            if (r is not null) return (r, hashes, raw);
             if (DateTime.UtcNow - start > _options.GiveUpAfter)
                 throw new L1Exception($"superbatch {index}: no receipt after {_options.GiveUpAfter}");
         }
+    }
+
+    /// <summary>Polls for a receipt of any of <paramref name="hashes"/> for <c>StuckAfter</c>; null when none came.</summary>
+    private async Task<L1Receipt?> WaitForReceiptAsync(List<Hash256> hashes, CancellationToken cancel)
+    {
+        DateTime sent = DateTime.UtcNow;
+        while (DateTime.UtcNow - sent < _options.StuckAfter)
+        {
+            L1Receipt? r = await FirstReceiptAsync(hashes, cancel).ConfigureAwait(false);
+            if (r is not null) return r;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancel).ConfigureAwait(false);
+        }
+        return null;
     }
 
     private async Task<L1Receipt?> FirstReceiptAsync(List<Hash256> hashes, CancellationToken cancel)

@@ -55,6 +55,9 @@ public sealed class DepositDeriver(IL1Client l1, DepositDeriverOptions options)
     /// <summary>The settings.</summary>
     public DepositDeriverOptions Options { get; } = options;
 
+    /// <summary>The L1 it reads.</summary>
+    public IL1Client L1 => l1;
+
     /// <summary>The protocol transaction executing deposit <paramref name="d"/> (the derivation rule above).</summary>
     public static Transaction ToSystemTransaction(DepositQueuedEvent d, ulong l1ChainId) =>
         SystemTransaction.Create(d.ChainId, l1ChainId, Bridge.DepositHash(d), d.DepositIndex, SystemAddresses.L2Bridge, L2BridgeAbi.DepositGas,
@@ -129,24 +132,47 @@ public sealed class DepositDeriver(IL1Client l1, DepositDeriverOptions options)
 }
 
 /// <summary>
+/// The L1 chain changed under deposits the rollups already executed: a reorg deeper than the confirmation depth
+/// replaced an L1 block the deposit feed had read (issue 5). The rollups cannot follow it without a reorg of their
+/// own, so the feed stops offering deposits and says so.
+/// </summary>
+public sealed class L1ReorgException(string message) : Exception(message);
+
+/// <summary>
 /// The sequencer's source of deposits (<see cref="IDepositSource"/>): polls the <see cref="DepositDeriver"/> in the
 /// background and keeps every derived deposit and the next L1 block to read in <c>deposits/…</c> keys of its store,
 /// so a restart neither reads L1 from the start again nor forgets a deposit it had seen. What was executed is not
 /// tracked here: the sequencer reads its cursor from the rollups' state (L2Bridge.nextDepositIndex), so a deposit is
 /// executed once even across a crash; entries below that cursor are pruned.
+/// <para>
+/// Reorg safety: only blocks at least <see cref="DepositDeriverOptions.Confirmations"/> deep are read, so a reorg
+/// shallower than that never reaches a block whose deposits were offered. Deeper ones are detected: after each read
+/// the feed records the hash of the last block it read (an anchor; the last 128 are kept) and checks it before the
+/// next read. When it changed, deposits from blocks after the newest anchor still on the chain are forgotten and
+/// read again from the new chain, unless one of them was already offered to the sequencer (then
+/// <see cref="L1ReorgException"/> and no more deposits are offered: the rollups would follow a history L1 no longer
+/// has; choose the depth above the L1's reorg depth).
+/// </para>
 /// </summary>
 public sealed class DepositFeed : IDepositSource, IDisposable
 {
+    private const int MaxAnchors = 128;
     private static readonly byte[] CursorKey = "deposits/next-l1-block"u8.ToArray();
-    private static readonly byte[] EntryPrefix = "deposits/q/"u8.ToArray();
+    private static readonly byte[] AnchorsKey = "deposits/anchors"u8.ToArray();
+    private static readonly byte[] UsedKey = "deposits/used-through"u8.ToArray();
+    private static readonly byte[] OldEntryPrefix = "deposits/q/"u8.ToArray(); // before the L1 block was stored
+    private static readonly byte[] EntryPrefix = "deposits/e/"u8.ToArray();
     private readonly DepositDeriver _deriver;
     private readonly IKeyValueStore _db;
     private readonly TimeSpan _interval;
-    private readonly SortedList<ulong, DepositTransaction> _known = new();
+    private readonly SortedList<ulong, (DepositTransaction Deposit, ulong L1Block)> _known = new();
+    private readonly List<(ulong Height, Hash256 Hash)> _anchors = new();
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private ulong _nextBlock;
+    private ulong _usedThrough; // one past the newest L1 block a deposit offered to the sequencer came from (0: none)
+    private string? _halted;
 
     /// <summary>A feed reading through <paramref name="deriver"/>, persisting in <paramref name="db"/>, polling every <paramref name="interval"/>.</summary>
     public DepositFeed(DepositDeriver deriver, IKeyValueStore db, TimeSpan? interval = null)
@@ -156,10 +182,21 @@ public sealed class DepositFeed : IDepositSource, IDisposable
         _interval = interval ?? TimeSpan.FromMilliseconds(500);
         byte[]? cursor = db.Get(CursorKey);
         _nextBlock = cursor is { Length: 8 } ? BinaryPrimitives.ReadUInt64BigEndian(cursor) : deriver.Options.FromBlock;
+        byte[]? used = db.Get(UsedKey);
+        if (used is { Length: 8 }) _usedThrough = BinaryPrimitives.ReadUInt64BigEndian(used);
+        byte[]? anchors = db.Get(AnchorsKey);
+        for (int at = 0; anchors is not null && at + 40 <= anchors.Length; at += 40)
+            _anchors.Add((BinaryPrimitives.ReadUInt64BigEndian(anchors.AsSpan(at)), new Hash256(anchors.AsSpan(at + 8, 32))));
         foreach (KeyValuePair<byte[], byte[]> kv in db.Iterate(EntryPrefix))
         {
-            DepositTransaction d = Decode(kv.Value);
-            _known[d.Index] = d;
+            (DepositTransaction d, ulong block) = Decode(kv.Value);
+            _known[d.Index] = (d, block);
+        }
+        // Entries of the first format have no L1 block: they were read below the cursor, so cursor - 1 bounds it.
+        foreach (KeyValuePair<byte[], byte[]> kv in db.Iterate(OldEntryPrefix))
+        {
+            DepositTransaction d = DecodeOld(kv.Value);
+            _known.TryAdd(d.Index, (d, _nextBlock == 0 ? 0 : _nextBlock - 1));
         }
     }
 
@@ -168,6 +205,9 @@ public sealed class DepositFeed : IDepositSource, IDisposable
 
     /// <summary>Deposits known and not pruned, by index.</summary>
     public int KnownCount { get { lock (_lock) return _known.Count; } }
+
+    /// <summary>Why the feed stopped offering deposits (an L1 reorg under executed deposits); null while it works.</summary>
+    public string? Halted { get { lock (_lock) return _halted; } }
 
     /// <summary>Raised after a poll found new deposits (the devnet wakes the sequencer).</summary>
     public event Action? DepositsAvailable;
@@ -181,24 +221,53 @@ public sealed class DepositFeed : IDepositSource, IDisposable
         var result = new List<DepositTransaction>();
         lock (_lock)
         {
+            if (_halted is not null) return result;
+            using IWriteBatch batch = _db.StartWriteBatch();
+            bool write = false;
             // Executed entries are no longer needed (the rollups' state holds the cursor; a restart reads it again).
             while (_known.Count > 0 && _known.Keys[0] < nextIndex)
             {
-                _db.Delete(EntryKey(_known.Keys[0]));
+                batch.Delete(EntryKey(EntryPrefix, _known.Keys[0]));
+                batch.Delete(EntryKey(OldEntryPrefix, _known.Keys[0]));
                 _known.RemoveAt(0);
+                write = true;
             }
-            for (ulong i = nextIndex; result.Count < max && _known.TryGetValue(i, out DepositTransaction? d); i++) result.Add(d);
+            // What is offered counts as used (the superblock being built executes it): a reorg that reaches its L1
+            // block later cannot be followed any more.
+            ulong used = _usedThrough;
+            for (ulong i = nextIndex; result.Count < max && _known.TryGetValue(i, out var d); i++)
+            {
+                result.Add(d.Deposit);
+                if (d.L1Block + 1 > used) used = d.L1Block + 1;
+            }
+            if (used != _usedThrough)
+            {
+                batch.Put(UsedKey, U64(used));
+                _usedThrough = used;
+                write = true;
+            }
+            if (write) batch.Commit();
         }
         return result;
     }
 
-    /// <summary>One round: reads the new safe L1 blocks; returns how many deposits were new.</summary>
+    /// <summary>
+    /// One round: checks that the last block read is still on L1 (else rewinds to the newest anchor still there, or
+    /// throws <see cref="L1ReorgException"/> when executed deposits came from a replaced block), then reads the new
+    /// safe L1 blocks; returns how many deposits were new.
+    /// </summary>
     public async Task<int> PollAsync(CancellationToken cancel = default)
     {
+        if (Halted is { } why) throw new L1ReorgException(why);
+        await CheckAnchorsAsync(cancel).ConfigureAwait(false);
         ulong? safe = await _deriver.SafeBlockAsync(cancel).ConfigureAwait(false);
         ulong from = NextL1Block;
         if (safe is not { } s || s < from) return 0;
+        Hash256? before = await _deriver.L1.GetBlockHashAsync(s, cancel).ConfigureAwait(false);
         List<DerivedDeposit> found = await _deriver.ScanAsync(from, s, cancel).ConfigureAwait(false);
+        Hash256? after = await _deriver.L1.GetBlockHashAsync(s, cancel).ConfigureAwait(false);
+        // A reorg during the read: the logs may mix both chains; read again next round.
+        if (before is not { } anchor || after != before) return 0;
         int added = 0;
         lock (_lock)
         {
@@ -206,19 +275,59 @@ public sealed class DepositFeed : IDepositSource, IDisposable
             foreach (DerivedDeposit d in found)
             {
                 if (_known.ContainsKey(d.Index)) continue;
-                DepositTransaction t = d.ToDepositTransaction();
-                _known[d.Index] = t;
-                batch.Put(EntryKey(d.Index), Encode(d));
+                _known[d.Index] = (d.ToDepositTransaction(), d.L1Block);
+                batch.Put(EntryKey(EntryPrefix, d.Index), Encode(d));
                 added++;
             }
-            var cursor = new byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(cursor, s + 1);
-            batch.Put(CursorKey, cursor);
+            _anchors.Add((s, anchor));
+            if (_anchors.Count > MaxAnchors) _anchors.RemoveAt(0);
+            batch.Put(AnchorsKey, EncodeAnchors());
+            batch.Put(CursorKey, U64(s + 1));
             batch.Commit();
             _nextBlock = s + 1;
         }
         if (added > 0) DepositsAvailable?.Invoke();
         return added;
+    }
+
+    /// <summary>
+    /// The newest anchor must still be on L1. If not, walks back to the newest one that is; deposits read after it
+    /// are forgotten and read again from there, unless one was executed (then the feed halts).
+    /// </summary>
+    private async Task CheckAnchorsAsync(CancellationToken cancel)
+    {
+        (ulong Height, Hash256 Hash)[] anchors;
+        lock (_lock) anchors = [.. _anchors];
+        if (anchors.Length == 0) return;
+        if (await _deriver.L1.GetBlockHashAsync(anchors[^1].Height, cancel).ConfigureAwait(false) == anchors[^1].Hash) return;
+        int keep = anchors.Length - 1;
+        while (keep > 0 && await _deriver.L1.GetBlockHashAsync(anchors[keep - 1].Height, cancel).ConfigureAwait(false) != anchors[keep - 1].Hash) keep--;
+        // Everything after the newest surviving anchor may have changed (no surviving anchor: from the first block read).
+        ulong rewindTo = keep > 0 ? anchors[keep - 1].Height + 1 : _deriver.Options.FromBlock;
+        lock (_lock)
+        {
+            if (_usedThrough > rewindTo)
+            {
+                _halted = $"L1 reorg deeper than the deposit depth ({_deriver.Options.Confirmations}): block {anchors[^1].Height} is no longer {anchors[^1].Hash}, " +
+                    $"and deposits the rollups took came from L1 block {_usedThrough - 1}, at or after {rewindTo} where the chains may differ; no further deposits are taken";
+                throw new L1ReorgException(_halted);
+            }
+            using IWriteBatch batch = _db.StartWriteBatch();
+            var forget = new List<ulong>();
+            foreach (KeyValuePair<ulong, (DepositTransaction Deposit, ulong L1Block)> kv in _known)
+                if (kv.Value.L1Block >= rewindTo) forget.Add(kv.Key);
+            foreach (ulong index in forget)
+            {
+                _known.Remove(index);
+                batch.Delete(EntryKey(EntryPrefix, index));
+                batch.Delete(EntryKey(OldEntryPrefix, index));
+            }
+            _anchors.RemoveRange(keep, _anchors.Count - keep);
+            batch.Put(AnchorsKey, EncodeAnchors());
+            batch.Put(CursorKey, U64(rewindTo));
+            batch.Commit();
+            _nextBlock = rewindTo;
+        }
     }
 
     /// <summary>Starts polling in the background.</summary>
@@ -242,26 +351,50 @@ public sealed class DepositFeed : IDepositSource, IDisposable
         });
     }
 
-    private static byte[] EntryKey(ulong index)
+    private static byte[] U64(ulong value)
     {
-        var key = new byte[EntryPrefix.Length + 8];
-        EntryPrefix.CopyTo(key, 0);
-        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(EntryPrefix.Length), index);
-        return key;
-    }
-
-    // Stored: chain id (8) || index (8) || the protocol transaction's EIP-2718 encoding.
-    private static byte[] Encode(DerivedDeposit d)
-    {
-        byte[] tx = d.Transaction.Encode();
-        var v = new byte[16 + tx.Length];
-        BinaryPrimitives.WriteUInt64BigEndian(v, d.Event.ChainId);
-        BinaryPrimitives.WriteUInt64BigEndian(v.AsSpan(8), d.Index);
-        tx.CopyTo(v, 16);
+        var v = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(v, value);
         return v;
     }
 
-    private static DepositTransaction Decode(byte[] v) =>
+    private byte[] EncodeAnchors()
+    {
+        var v = new byte[40 * _anchors.Count];
+        for (int i = 0; i < _anchors.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(v.AsSpan(40 * i), _anchors[i].Height);
+            _anchors[i].Hash.ToArray().CopyTo(v, 40 * i + 8);
+        }
+        return v;
+    }
+
+    private static byte[] EntryKey(byte[] prefix, ulong index)
+    {
+        var key = new byte[prefix.Length + 8];
+        prefix.CopyTo(key, 0);
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(prefix.Length), index);
+        return key;
+    }
+
+    // Stored: chain id (8) || index (8) || L1 block (8) || the protocol transaction's EIP-2718 encoding.
+    private static byte[] Encode(DerivedDeposit d)
+    {
+        byte[] tx = d.Transaction.Encode();
+        var v = new byte[24 + tx.Length];
+        BinaryPrimitives.WriteUInt64BigEndian(v, d.Event.ChainId);
+        BinaryPrimitives.WriteUInt64BigEndian(v.AsSpan(8), d.Index);
+        BinaryPrimitives.WriteUInt64BigEndian(v.AsSpan(16), d.L1Block);
+        tx.CopyTo(v, 24);
+        return v;
+    }
+
+    private static (DepositTransaction, ulong) Decode(byte[] v) =>
+        (new(BinaryPrimitives.ReadUInt64BigEndian(v.AsSpan(8)), BinaryPrimitives.ReadUInt64BigEndian(v), TransactionDecoder.DecodeWithSystem(v.AsSpan(24))),
+         BinaryPrimitives.ReadUInt64BigEndian(v.AsSpan(16)));
+
+    // The first format: chain id (8) || index (8) || transaction.
+    private static DepositTransaction DecodeOld(byte[] v) =>
         new(BinaryPrimitives.ReadUInt64BigEndian(v.AsSpan(8)), BinaryPrimitives.ReadUInt64BigEndian(v), TransactionDecoder.DecodeWithSystem(v.AsSpan(16)));
 
     /// <summary>Stops polling.</summary>

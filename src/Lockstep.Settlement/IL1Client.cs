@@ -62,6 +62,9 @@ public interface IL1Client
     /// <summary><c>eth_estimateGas</c>; a revert throws <see cref="L1Exception"/>.</summary>
     Task<ulong> EstimateGasAsync(Address from, Address to, byte[] data, CancellationToken cancel = default);
 
+    /// <summary>Hash of the canonical L1 block at <paramref name="number"/>; null when the chain is shorter (a reorg can change it).</summary>
+    Task<Hash256?> GetBlockHashAsync(ulong number, CancellationToken cancel = default);
+
     /// <summary><c>eth_getLogs</c> of <paramref name="address"/> in [from, to], optionally filtered by topic 0.</summary>
     Task<IReadOnlyList<L1Log>> GetLogsAsync(Address address, ulong fromBlock, ulong toBlock, Hash256? topic0 = null, CancellationToken cancel = default);
 }

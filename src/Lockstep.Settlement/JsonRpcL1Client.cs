@@ -101,6 +101,13 @@ public sealed class JsonRpcL1Client : IL1Client, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<Hash256?> GetBlockHashAsync(ulong number, CancellationToken cancel = default)
+    {
+        JsonElement block = await RequestAsync("eth_getBlockByNumber", ["0x" + number.ToString("x", CultureInfo.InvariantCulture), false], cancel).ConfigureAwait(false);
+        return block.ValueKind == JsonValueKind.Object ? Hash256.FromHex(block.GetProperty("hash").GetString()!) : null;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<L1Log>> GetLogsAsync(Address address, ulong fromBlock, ulong toBlock, Hash256? topic0 = null, CancellationToken cancel = default)
     {
         var filter = new Dictionary<string, object>

@@ -12,11 +12,11 @@ public class AnvilPosterTests
     private static BatchPoster Poster(AnvilNode anvil, L2Set set, IKeyValueStore db, Address inbox, byte[]? key = null, IL1Client? client = null) =>
         new(client ?? anvil.Client, set.Sequencer.Superblocks, db, new BatchPosterOptions { Inbox = inbox, SequencerKey = key ?? AnvilNode.SequencerKey, StuckAfter = TimeSpan.FromSeconds(2) });
 
-    private static ulong Count(AnvilNode anvil, Address inbox) =>
+    internal static ulong Count(AnvilNode anvil, Address inbox) =>
         BinaryPrimitives.ReadUInt64BigEndian(anvil.Client.CallAsync(inbox, SharedInbox.SuperbatchCount()).GetAwaiter().GetResult().AsSpan(24));
 
     /// <summary>Every SuperbatchSubmitted of the inbox with the input of the transaction that emitted it.</summary>
-    private static List<(SuperbatchSubmittedEvent Event, SuperbatchSubmission Input, Hash256 Tx)> Submitted(AnvilNode anvil, Address inbox)
+    internal static List<(SuperbatchSubmittedEvent Event, SuperbatchSubmission Input, Hash256 Tx)> Submitted(AnvilNode anvil, Address inbox)
     {
         ulong head = anvil.Client.GetBlockNumberAsync().GetAwaiter().GetResult();
         var result = new List<(SuperbatchSubmittedEvent, SuperbatchSubmission, Hash256)>();
@@ -30,7 +30,7 @@ public class AnvilPosterTests
     }
 
     /// <summary>L1 holds superbatches 0..n-1, contiguous, each in its own transaction, covering heights 1..lastHeight.</summary>
-    private static void AssertL1History(AnvilNode anvil, Address inbox, L2Set set, ulong lastHeight)
+    internal static void AssertL1History(AnvilNode anvil, Address inbox, L2Set set, ulong lastHeight)
     {
         var subs = Submitted(anvil, inbox);
         Assert.Equal((ulong)subs.Count, Count(anvil, inbox));
