@@ -53,6 +53,14 @@ public sealed class BlockBuilder
     /// <summary>BLOCKHASH source for the executed code; null answers zero for every block.</summary>
     public IBlockHashProvider? BlockHashes { get; init; }
 
+    /// <summary>
+    /// The interpreter the blocks begun here execute on; null gives each block its own. The shared sequencer passes one
+    /// for every rollup of a superblock: the system contracts have the same code on every rollup, so their code analysis
+    /// is cached once, and the interpreter's stacks and memory stay warm in the CPU caches across the rollups' bundles.
+    /// Not thread-safe: blocks sharing one must be executed on one thread at a time.
+    /// </summary>
+    public VirtualMachine? Vm { get; init; }
+
     /// <summary>Threads for sender recovery (-1: all cores, 1: the calling thread only).</summary>
     public int MaxRecoveryParallelism { get; init; } = -1;
 
@@ -70,10 +78,10 @@ public sealed class BlockBuilder
     /// root as calldata, 30M gas, no value and no fee; skipped when the contract has no code. Its gas does not count
     /// toward the block and its state changes are committed like a transaction's.
     /// </summary>
-    public static void ApplyBeaconRoot(WorldState state, BlockContext context, Hash256 parentBeaconBlockRoot)
+    public static void ApplyBeaconRoot(WorldState state, BlockContext context, Hash256 parentBeaconBlockRoot, VirtualMachine? interpreter = null)
     {
         if (state.GetCodeHash(BeaconRootsAddress) == Keccak256.EmptyHash) return;
-        var vm = new VirtualMachine();
+        VirtualMachine vm = interpreter ?? new VirtualMachine();
         vm.Reset(state, context, new TxContext { Origin = SystemAddress });
         state.WarmAddress(SystemAddress);
         state.WarmAddress(BeaconRootsAddress);
@@ -87,7 +95,7 @@ public sealed class BlockBuilder
     /// this plus the candidates in order.
     /// </summary>
     public BlockInProgress Begin(BlockHeader parent, WorldState state, BlockAttributes attributes) =>
-        new(_chainId, parent, state, attributes, BlockHashes);
+        new(_chainId, parent, state, attributes, BlockHashes, Vm);
 
     /// <summary>
     /// Executes <paramref name="candidates"/> on <paramref name="state"/> (the parent's post-state, committed) and

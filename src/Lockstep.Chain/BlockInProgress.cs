@@ -26,7 +26,8 @@ public sealed class BlockInProgress
     private int _bundleCount = -1;
     private ulong _bundleGas, _bundleBlobGas;
 
-    internal BlockInProgress(ulong chainId, BlockHeader parent, WorldState state, BlockAttributes attributes, Lockstep.Evm.IBlockHashProvider? blockHashes)
+    internal BlockInProgress(ulong chainId, BlockHeader parent, WorldState state, BlockAttributes attributes, Lockstep.Evm.IBlockHashProvider? blockHashes,
+        Lockstep.Evm.VirtualMachine? vm = null)
     {
         _parent = parent;
         _attributes = attributes;
@@ -46,8 +47,8 @@ public sealed class BlockInProgress
             ChainId = new UInt256(chainId),
             BlockHashes = blockHashes,
         };
-        _processor = new TransactionProcessor(state, Environment);
-        BlockBuilder.ApplyBeaconRoot(state, _processor.BlockContext, attributes.ParentBeaconBlockRoot);
+        _processor = new TransactionProcessor(state, Environment, vm);
+        BlockBuilder.ApplyBeaconRoot(state, _processor.BlockContext, attributes.ParentBeaconBlockRoot, vm);
     }
 
     /// <summary>The chain the block belongs to.</summary>

@@ -59,12 +59,61 @@ public sealed class Bloom
     /// <summary>Sets the three bits of <paramref name="item"/> (an address or a topic).</summary>
     public void AddItem(ReadOnlySpan<byte> item)
     {
-        Span<byte> hash = stackalloc byte[32];
-        Keccak256.Compute(item, hash);
-        for (int i = 0; i < 6; i += 2)
+        BitCache.Entry bits = BitCache.Get(item);
+        _bytes[Size - 1 - bits.Bit0 / 8] |= (byte)(1 << (bits.Bit0 % 8));
+        _bytes[Size - 1 - bits.Bit1 / 8] |= (byte)(1 << (bits.Bit1 % 8));
+        _bytes[Size - 1 - bits.Bit2 / 8] |= (byte)(1 << (bits.Bit2 % 8));
+    }
+
+    /// <summary>
+    /// The three bloom bits of recently seen items, per thread, direct-mapped. Most log items repeat (the emitting
+    /// contract, an event's topic0, a destination chain id): a cross-rollup pair's two logs are ten bloom items of which
+    /// about six are the same in every pair, and each is otherwise a keccak256. A hit compares the item's bytes, so the
+    /// result is always the bits of the item itself.
+    /// </summary>
+    private static class BitCache
+    {
+        private const int Slots = 256;
+
+        /// <summary>An item (up to 32 bytes) and its three bit indexes (0..2047).</summary>
+        public struct Entry
         {
-            int bit = ((hash[i] << 8) | hash[i + 1]) & 2047;
-            _bytes[Size - 1 - bit / 8] |= (byte)(1 << (bit % 8));
+            public Hash256 Item;
+            public byte Length;
+            public ushort Bit0, Bit1, Bit2;
+        }
+
+        [ThreadStatic] private static Entry[]? t_entries;
+
+        public static Entry Get(ReadOnlySpan<byte> item)
+        {
+            if (item.Length is 0 or > 32) return Compute(item, default);
+            Span<byte> padded = stackalloc byte[32];
+            padded.Clear();
+            item.CopyTo(padded);
+            var key = new Hash256(padded);
+            Entry[] entries = t_entries ??= new Entry[Slots];
+            // Any slot function works (a hit compares the whole item); the hash mixes all 32 bytes.
+            int slot = (key.GetHashCode() ^ item.Length) & (Slots - 1);
+            ref Entry e = ref entries[slot];
+            if (e.Length == item.Length && e.Item == key) return e;
+            e = Compute(item, key);
+            return e;
+        }
+
+        private static Entry Compute(ReadOnlySpan<byte> item, Hash256 key)
+        {
+            Span<byte> hash = stackalloc byte[32];
+            Keccak256.Compute(item, hash);
+            return new Entry
+            {
+                Item = key,
+                // Length 0 never matches a lookup (empty and long items are not cached).
+                Length = (byte)(item.Length <= 32 ? item.Length : 0),
+                Bit0 = (ushort)(((hash[0] << 8) | hash[1]) & 2047),
+                Bit1 = (ushort)(((hash[2] << 8) | hash[3]) & 2047),
+                Bit2 = (ushort)(((hash[4] << 8) | hash[5]) & 2047),
+            };
         }
     }
 

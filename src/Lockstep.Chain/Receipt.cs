@@ -28,18 +28,88 @@ public sealed class Receipt
         return new Receipt { Type = type, Success = success, CumulativeGasUsed = cumulativeGasUsed, Bloom = bloom, Logs = logs };
     }
 
-    /// <summary>The consensus encoding (the receipts trie value).</summary>
-    public byte[] Encode()
+    private byte[]? _encoded;
+
+    /// <summary>
+    /// The consensus encoding (the receipts trie value), written once into an array of the exact size (lengths are
+    /// computed first, so no list is moved to widen its header) and kept: the receipts root and the store both need it.
+    /// Callers must not modify the returned array.
+    /// </summary>
+    public byte[] Encode() => _encoded ??= EncodeExact();
+
+    private byte[] EncodeExact()
     {
-        var w = new RlpWriter(300);
-        if (Type != 0) w.WriteRaw([Type]);
-        w.StartList();
+        int logsPayload = 0;
+        for (int i = 0; i < Logs.Count; i++) logsPayload += ListLength(LogPayload(Logs[i]));
+        int payload = 1 + UInt64Length(CumulativeGasUsed) + 3 + Bloom.Size + ListLength(logsPayload);
+        var buffer = new byte[(Type != 0 ? 1 : 0) + ListLength(payload)];
+        int at = 0;
+        if (Type != 0) buffer[at++] = Type;
+        at = WriteListHeader(buffer, at, payload);
         // EIP-658: status is the RLP of 1 or of the empty string.
-        if (Success) w.WriteUInt64(1); else w.WriteBytes([]);
-        w.WriteUInt64(CumulativeGasUsed).WriteBytes(Bloom.Bytes);
-        LogEntry.WriteList(w, Logs);
-        w.EndList();
-        return w.ToArray();
+        buffer[at++] = Success ? (byte)0x01 : (byte)0x80;
+        at = WriteUInt64(buffer, at, CumulativeGasUsed);
+        buffer[at++] = 0xb9; // a 256-byte string: 0xb7 + 2 length bytes, then 0x0100
+        buffer[at++] = 0x01;
+        buffer[at++] = 0x00;
+        Bloom.Bytes.CopyTo(buffer.AsSpan(at));
+        at += Bloom.Size;
+        at = WriteListHeader(buffer, at, logsPayload);
+        for (int i = 0; i < Logs.Count; i++)
+        {
+            LogEntry log = Logs[i];
+            at = WriteListHeader(buffer, at, LogPayload(log));
+            buffer[at++] = 0x94; // a 20-byte string
+            log.Address.CopyTo(buffer.AsSpan(at, 20));
+            at += 20;
+            at = WriteListHeader(buffer, at, 33 * log.Topics.Length);
+            foreach (Hash256 topic in log.Topics)
+            {
+                buffer[at++] = 0xa0; // a 32-byte string
+                topic.CopyTo(buffer.AsSpan(at, 32));
+                at += 32;
+            }
+            at = WriteBytes(buffer, at, log.Data);
+        }
+        if (at != buffer.Length) throw new InvalidOperationException($"receipt encoding wrote {at} of {buffer.Length} bytes");
+        return buffer;
+    }
+
+    // RLP sizes (Yellow Paper appendix B): a list or string of n payload bytes has a 1-byte header below 56 bytes,
+    // else 1 + the big-endian length's byte count; a single byte below 0x80 is its own encoding.
+    private static int LogPayload(LogEntry log) => 21 + ListLength(33 * log.Topics.Length) + BytesLength(log.Data);
+    private static int LengthOfLength(int n) => n < 0x100 ? 1 : n < 0x10000 ? 2 : n < 0x1000000 ? 3 : 4;
+    private static int ListLength(int payload) => payload + (payload < 56 ? 1 : 1 + LengthOfLength(payload));
+    private static int BytesLength(byte[] data) =>
+        data.Length == 1 && data[0] < 0x80 ? 1 : data.Length + (data.Length < 56 ? 1 : 1 + LengthOfLength(data.Length));
+    private static int UInt64Length(ulong v) => v < 0x80 && v != 0 ? 1 : 1 + (64 - System.Numerics.BitOperations.LeadingZeroCount(v) + 7) / 8;
+
+    private static int WriteLength(byte[] buffer, int at, byte shortBase, int n)
+    {
+        if (n < 56) { buffer[at++] = (byte)(shortBase + n); return at; }
+        int lol = LengthOfLength(n);
+        buffer[at++] = (byte)(shortBase + 55 + lol);
+        for (int i = lol - 1; i >= 0; i--) buffer[at++] = (byte)(n >> (8 * i));
+        return at;
+    }
+
+    private static int WriteListHeader(byte[] buffer, int at, int payload) => WriteLength(buffer, at, 0xc0, payload);
+
+    private static int WriteBytes(byte[] buffer, int at, byte[] data)
+    {
+        if (data.Length == 1 && data[0] < 0x80) { buffer[at] = data[0]; return at + 1; }
+        at = WriteLength(buffer, at, 0x80, data.Length);
+        data.CopyTo(buffer, at);
+        return at + data.Length;
+    }
+
+    private static int WriteUInt64(byte[] buffer, int at, ulong v)
+    {
+        if (v != 0 && v < 0x80) { buffer[at] = (byte)v; return at + 1; }
+        int n = (64 - System.Numerics.BitOperations.LeadingZeroCount(v) + 7) / 8;
+        buffer[at++] = (byte)(0x80 + n);
+        for (int i = n - 1; i >= 0; i--) buffer[at++] = (byte)(v >> (8 * i));
+        return at;
     }
 
     /// <summary>Decodes the consensus encoding.</summary>

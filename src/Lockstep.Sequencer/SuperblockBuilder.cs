@@ -1,4 +1,5 @@
 using Lockstep.Chain;
+using Lockstep.Evm;
 using Lockstep.Execution;
 using Lockstep.Primitives;
 using Lockstep.SystemContracts;
@@ -38,6 +39,14 @@ public sealed class SuperblockBuilder
     /// </summary>
     public int MaxDepth { get; init; } = DefaultMaxDepth;
 
+    /// <summary>
+    /// The interpreter of the last build, reused by the next one (taken and returned atomically, so concurrent builds
+    /// on one builder each get their own). Every rollup of a superblock executes on the same one: the system contracts'
+    /// code is analysed once, and its stacks and memory stay hot across the rollups (issue 4's pair cost grew with the
+    /// rollup count while each block had its own interpreter).
+    /// </summary>
+    private VirtualMachine? _idleVm;
+
     /// <summary>Threads for sender recovery when <see cref="RollupInput.Senders"/> is null (-1: all cores).</summary>
     public int MaxRecoveryParallelism { get; init; } = -1;
 
@@ -49,6 +58,20 @@ public sealed class SuperblockBuilder
         ArgumentNullException.ThrowIfNull(rollups);
         ArgumentNullException.ThrowIfNull(attributes);
         if (rollups.Count == 0) throw new ArgumentException("a superblock has at least one rollup", nameof(rollups));
+        VirtualMachine vm = Interlocked.Exchange(ref _idleVm, null) ?? new VirtualMachine();
+        try
+        {
+            return BuildOn(vm, rollups, attributes);
+        }
+        finally
+        {
+            // Whatever happened, the interpreter is between transactions again (a Reset per transaction follows).
+            Interlocked.Exchange(ref _idleVm, vm)?.Dispose();
+        }
+    }
+
+    private Superblock BuildOn(VirtualMachine vm, IReadOnlyList<RollupInput> rollups, SuperblockAttributes attributes)
+    {
         ulong parentNumber = rollups[0].Parent.Number;
         var blocks = new BlockInProgress[rollups.Count];
         var indexOf = new Dictionary<ulong, int>(rollups.Count);
@@ -65,7 +88,7 @@ public sealed class SuperblockBuilder
             if (attributes.Timestamp <= r.Parent.Timestamp) throw new ArgumentException($"timestamp {attributes.Timestamp} is not after chain {r.ChainId}'s parent ({r.Parent.Timestamp})", nameof(attributes));
             (senders[i], signatureErrors[i]) = Recover(r);
             rounds = Math.Max(rounds, r.Transactions.Count);
-            var builder = new BlockBuilder(r.ChainId) { BlockHashes = r.BlockHashes };
+            var builder = new BlockBuilder(r.ChainId) { BlockHashes = r.BlockHashes, Vm = vm };
             blocks[i] = builder.Begin(r.Parent, r.State, new BlockAttributes
             {
                 Coinbase = attributes.Coinbase,

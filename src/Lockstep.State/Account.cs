@@ -29,6 +29,8 @@ internal sealed class Account(Address address)
     public bool StorageResetPending;
     /// <summary>Keccak of the address (the account trie key), computed once.</summary>
     public Hash256 AddressHash;
+    /// <summary>True while the account is queued for the next state root (WorldState's dirty list).</summary>
+    public bool Dirty;
     /// <summary>Storage trie handle owned by the root calculator.</summary>
     public object? StorageTrie;
 

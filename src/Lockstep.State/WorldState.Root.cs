@@ -56,6 +56,7 @@ public sealed partial class WorldState
         Span<byte> slot = stackalloc byte[32];
         foreach (Account a in _dirty)
         {
+            a.Dirty = false;
             if (a.AddressHash.IsZero)
             {
                 a.Address.CopyTo(addressBytes);

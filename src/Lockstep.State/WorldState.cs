@@ -31,8 +31,9 @@ public sealed partial class WorldState
     private readonly List<LogEntry> _logs = new();
     /// <summary>Accounts whose storage was written in this transaction (their TxOriginal is cleared at commit).</summary>
     private readonly List<Account> _txStorageWriters = new();
-    /// <summary>Accounts changed since the last state root.</summary>
-    private readonly HashSet<Account> _dirty = new();
+    /// <summary>Accounts changed since the last state root, each once (<see cref="Account.Dirty"/> marks membership:
+    /// a set keyed by the object would hash it by identity, a slow runtime path, once per change).</summary>
+    private readonly List<Account> _dirty = new();
     private long _refund;
     /// <summary>Journal index where the current transaction began (0 outside a bundle).</summary>
     private int _txStart;
@@ -105,13 +106,22 @@ public sealed partial class WorldState
         _journal[_journalLength++] = e;
     }
 
+    /// <summary>Queues the account for the next state root (once until then).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MarkDirty(Account a)
+    {
+        if (a.Dirty) return;
+        a.Dirty = true;
+        _dirty.Add(a);
+    }
+
     /// <summary>Makes sure the account exists; journaled so a revert removes it again.</summary>
     private void EnsureExists(Account a)
     {
         if (a.Exists) return;
         Append(new JournalEntry(JournalKind.AccountReset, a, a.Address, new UInt256(a.Nonce), a.Balance, a.CodeHash, a.Code, false));
         a.Exists = true;
-        _dirty.Add(a);
+        MarkDirty(a);
     }
 
     /// <summary>Marks the account touched (EIP-161): if it is empty at the end of the transaction it is deleted.</summary>
@@ -144,7 +154,7 @@ public sealed partial class WorldState
     {
         Append(new JournalEntry(JournalKind.Balance, a, a.Address, default, a.Balance));
         a.Balance = value;
-        _dirty.Add(a);
+        MarkDirty(a);
     }
 
     public void SetNonce(in Address address, ulong nonce)
@@ -153,7 +163,7 @@ public sealed partial class WorldState
         EnsureExists(a);
         Append(new JournalEntry(JournalKind.Nonce, a, address, new UInt256(a.Nonce), default));
         a.Nonce = nonce;
-        _dirty.Add(a);
+        MarkDirty(a);
     }
 
     public void IncrementNonce(in Address address) => SetNonce(address, GetNonce(address) + 1);
@@ -165,7 +175,7 @@ public sealed partial class WorldState
         Append(new JournalEntry(JournalKind.Code, a, address, default, default, a.CodeHash, a.Code));
         a.Code = code;
         a.CodeHash = code.Length == 0 ? Keccak256.EmptyHash : Keccak256.Compute(code);
-        _dirty.Add(a);
+        MarkDirty(a);
     }
 
     /// <summary>
@@ -225,7 +235,7 @@ public sealed partial class WorldState
         Append(new JournalEntry(JournalKind.Storage, a, address, key, current));
         a.Storage[key] = value;
         (a.DirtySlots ??= new()).Add(key);
-        _dirty.Add(a);
+        MarkDirty(a);
     }
 
     /// <summary>EIP-1153 TLOAD.</summary>
@@ -397,7 +407,7 @@ public sealed partial class WorldState
         a.DirtySlots?.Clear();
         a.StorageCleared = true;
         a.StorageResetPending = true;
-        _dirty.Add(a);
+        MarkDirty(a);
     }
 
     private void EndTransaction()
