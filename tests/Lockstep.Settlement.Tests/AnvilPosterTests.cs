@@ -12,28 +12,36 @@ public class AnvilPosterTests
     private static BatchPoster Poster(AnvilNode anvil, L2Set set, IKeyValueStore db, Address inbox, byte[]? key = null, IL1Client? client = null) =>
         new(client ?? anvil.Client, set.Sequencer.Superblocks, db, new BatchPosterOptions { Inbox = inbox, SequencerKey = key ?? AnvilNode.SequencerKey, StuckAfter = TimeSpan.FromSeconds(2) });
 
-    internal static ulong Count(AnvilNode anvil, Address inbox) =>
-        BinaryPrimitives.ReadUInt64BigEndian(anvil.Client.CallAsync(inbox, SharedInbox.SuperbatchCount()).GetAwaiter().GetResult().AsSpan(24));
+    internal static ulong Count(AnvilNode anvil, Address inbox) => Count(anvil.Client, inbox);
+
+    internal static ulong Count(JsonRpcL1Client l1, Address inbox) =>
+        BinaryPrimitives.ReadUInt64BigEndian(l1.CallAsync(inbox, SharedInbox.SuperbatchCount()).GetAwaiter().GetResult().AsSpan(24));
 
     /// <summary>Every SuperbatchSubmitted of the inbox with the input of the transaction that emitted it.</summary>
-    internal static List<(SuperbatchSubmittedEvent Event, SuperbatchSubmission Input, Hash256 Tx)> Submitted(AnvilNode anvil, Address inbox)
+    internal static List<(SuperbatchSubmittedEvent Event, SuperbatchSubmission Input, Hash256 Tx)> Submitted(AnvilNode anvil, Address inbox) =>
+        Submitted(anvil.Client, inbox);
+
+    internal static List<(SuperbatchSubmittedEvent Event, SuperbatchSubmission Input, Hash256 Tx)> Submitted(JsonRpcL1Client l1, Address inbox)
     {
-        ulong head = anvil.Client.GetBlockNumberAsync().GetAwaiter().GetResult();
+        ulong head = l1.GetBlockNumberAsync().GetAwaiter().GetResult();
         var result = new List<(SuperbatchSubmittedEvent, SuperbatchSubmission, Hash256)>();
-        foreach (L1Log log in anvil.Client.GetLogsAsync(inbox, 0, head, SuperbatchSubmittedEvent.Topic).GetAwaiter().GetResult())
+        foreach (L1Log log in l1.GetLogsAsync(inbox, 0, head, SuperbatchSubmittedEvent.Topic).GetAwaiter().GetResult())
         {
             Assert.True(SuperbatchSubmittedEvent.TryDecode(log.Topics, log.Data, out SuperbatchSubmittedEvent? e));
-            byte[] input = Hex.Decode(anvil.Client.RequestAsync("eth_getTransactionByHash", [log.TransactionHash.ToString()]).GetAwaiter().GetResult().GetProperty("input").GetString()!);
+            byte[] input = Hex.Decode(l1.RequestAsync("eth_getTransactionByHash", [log.TransactionHash.ToString()]).GetAwaiter().GetResult().GetProperty("input").GetString()!);
             result.Add((e!, SuperbatchSubmission.DecodeCalldata(input), log.TransactionHash));
         }
         return result;
     }
 
     /// <summary>L1 holds superbatches 0..n-1, contiguous, each in its own transaction, covering heights 1..lastHeight.</summary>
-    internal static void AssertL1History(AnvilNode anvil, Address inbox, L2Set set, ulong lastHeight)
+    internal static void AssertL1History(AnvilNode anvil, Address inbox, L2Set set, ulong lastHeight) => AssertL1History(anvil.Client, inbox, set, lastHeight);
+
+    /// <summary>The same on any L1 (the embedded one too).</summary>
+    internal static void AssertL1History(JsonRpcL1Client l1, Address inbox, L2Set set, ulong lastHeight)
     {
-        var subs = Submitted(anvil, inbox);
-        Assert.Equal((ulong)subs.Count, Count(anvil, inbox));
+        var subs = Submitted(l1, inbox);
+        Assert.Equal((ulong)subs.Count, Count(l1, inbox));
         Assert.Equal(subs.Count, subs.Select(s => s.Tx).Distinct().Count()); // one L1 transaction per superbatch
         ulong next = 1;
         Hash256 parent = Hash256.Zero;
