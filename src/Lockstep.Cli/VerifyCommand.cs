@@ -28,11 +28,30 @@ public static class VerifyCommand
           --coinbase ADDR    the set's block fee recipient (default zero, as the devnet)
           --flag-bond WEI    value sent with flagStateRoot (the inbox's flagBond when it has an arbiter; default 0)
           --poll S           seconds between L1 polls (default 1)
-        Prints one line per verdict and a progress line every 5 s; Ctrl-C stops it (progress is kept in --data-dir).
+        Prints one line per verdict and a progress line every 5 s (a progress bar while it catches up, on a terminal);
+        Ctrl-C stops it (progress is kept in --data-dir).
+
+        lockstep verify bench [--superbatches N] [--txs M] [--rollups R] [--cross-percent P] [--memory]
+          sync speed: a set posts N superbatches of M transfers (P% bridged; defaults 20, 500, 2, 5) to an embedded
+          L1, then a fresh verifier catches up from L1 alone (replicas in RocksDB unless --memory) and is timed.
+        """;
+
+    /// <summary>Usage of <c>lockstep verify bench</c>.</summary>
+    public const string BenchUsage = """
+        usage: lockstep verify bench [--superbatches N] [--txs M] [--rollups R] [--cross-percent P] [--memory]
+          --superbatches N   superbatches posted before the verifier starts, one superblock each (default 20)
+          --txs M            user transactions per superbatch over all rollups (default 500)
+          --rollups R        rollups in the set (default 2)
+          --cross-percent P  percent of them bridging ETH to the next rollup (default 5)
+          --memory           replicas in memory instead of RocksDB in a temporary directory
+        Prints blocks/s and tx/s of the whole catch-up (L1 reads, decoding, re-execution, checks) and of
+        re-execution alone, with the process CPU time.
         """;
 
     /// <summary>Runs the verifier; returns the exit code.</summary>
-    public static int Run(string[] args) => CommandLine.Run("verify", Usage, args, Settings.Parse, s => s.Help, RunAsync);
+    public static int Run(string[] args) => args.Length > 0 && args[0] == "bench"
+        ? CommandLine.Run("verify bench", BenchUsage, args[1..], BenchSettings.Parse, s => s.Help, RunBenchAsync)
+        : CommandLine.Run("verify", Usage, args, Settings.Parse, s => s.Help, RunAsync);
 
     private static async Task<int> RunAsync(Settings s)
     {
@@ -51,27 +70,26 @@ public static class VerifyCommand
         Directory.CreateDirectory(dataDir);
         try
         {
+            // Handlers first, banner after (as devnet/node since 398ad19): a SIGTERM sent the moment the banner is read
+            // must stop us, not fall to the runtime's default.
+            using CommandLine.ShutdownSignal signal = CommandLine.ShutdownSignal.Register();
             using var l1 = new JsonRpcL1Client(new Uri(s.L1Rpc!));
             await using var verifier = new SetVerifier(l1, new VerifierOptions
             {
                 Inbox = s.Inbox!.Value, Geneses = geneses, DataDir = dataDir, ChallengerKey = s.Key, Coinbase = s.Coinbase,
                 FlagBond = s.FlagBond, FromL1Block = s.FromBlock, PollInterval = TimeSpan.FromSeconds(s.Poll),
             });
-            verifier.VerdictReached += v => Console.WriteLine(Describe(v));
-            verifier.ReplicasReset += why => Console.WriteLine($"replicas re-derived from L1: {why}");
+            using var display = new CatchUpDisplay(verifier);
+            verifier.VerdictReached += display.OnVerdict;
+            verifier.ReplicasReset += why => display.Line($"replicas re-derived from L1: {why}");
             verifier.Failed += e => Console.Error.WriteLine($"verify: {e.Message}");
             await using VerifierRpc rpc = await VerifierRpc.StartAsync(verifier, s.Port).ConfigureAwait(false);
             Console.WriteLine($"verifying {geneses.Count} rollups of inbox {s.Inbox} on {s.L1Rpc}; data in {dataDir}");
             for (int i = 0; i < rpc.Urls.Count; i++) Console.WriteLine($"  chain {verifier.ChainIds[i]}: read-only RPC {rpc.Urls[i]}");
             Console.WriteLine(s.Key is null ? "  no --key: fraud is detected and reported, not challenged" : "  challenger " + Crypto.Ecdsa.PrivateKeyToAddress(s.Key));
             verifier.Start();
-            using var progress = new Timer(_ =>
-            {
-                VerifierProgress p = verifier.Progress;
-                Console.WriteLine($"progress: superbatch {p.VerifiedSuperbatches}/{p.L1Superbatches}, block {p.ReplicaHeight}/{p.TargetHeight}, " +
-                    $"{p.BlocksReplayed} blocks and {p.TransactionsReplayed} txs replayed" + (p.Halted is null ? "" : $"; HALTED: {p.Halted}"));
-            }, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
-            await CommandLine.WaitForShutdownSignalAsync().ConfigureAwait(false);
+            using var ticker = new Timer(_ => display.Tick(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
+            await signal.Task.ConfigureAwait(false);
             return 0;
         }
         catch (Exception e) when (e is L1Exception or IOException or InvalidOperationException or ArgumentException)
@@ -85,6 +103,136 @@ public static class VerifyCommand
         }
     }
 
+    private static async Task<int> RunBenchAsync(BenchSettings s)
+    {
+        string artifacts = Path.Combine(FindRepoRoot() ?? ".", "contracts", "artifacts");
+        if (!Directory.Exists(artifacts))
+        {
+            Console.Error.WriteLine("lockstep verify bench: contracts/artifacts not found (run from the repository)");
+            return 2;
+        }
+        Console.WriteLine($"verify bench: {s.Superbatches} superbatches of {s.Transactions} transactions on {s.Rollups} rollups ({s.CrossPercent}% bridged), " +
+            $"replicas in {(s.Memory ? "memory" : "RocksDB")}; preparing the L1 history...");
+        ConsoleProgress? bar = null;
+        CatchUpResult r;
+        try
+        {
+            r = await CatchUpBenchmark.RunAsync(new CatchUpBenchmarkOptions
+            {
+                ArtifactsDir = artifacts, Superbatches = s.Superbatches, TransactionsPerSuperbatch = s.Transactions, Rollups = s.Rollups,
+                CrossRollupPercent = s.CrossPercent, RocksDb = !s.Memory,
+            }, v =>
+            {
+                bar ??= ConsoleProgress.Start("catch-up: superbatches", s.Superbatches);
+                bar.Report((long)v.Progress.VerifiedSuperbatches);
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            bar?.Dispose();
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"prepared in {r.PrepareSeconds:F1} s; catch-up: {r.Superbatches} superbatches, {r.Blocks} blocks, {r.Transactions} txs in {r.SyncSeconds:F3} s = " +
+            $"{r.BlocksPerSecond:F1} blocks/s, {r.TransactionsPerSecond:F0} tx/s (re-execution alone {r.ReplaySeconds:F3} s = {r.ReplayTransactionsPerSecond:F0} tx/s); " +
+            $"process CPU {r.CpuSeconds:F3} s; state roots equal to the sequencer's"));
+        return 0;
+    }
+
+    private static string? FindRepoRoot()
+    {
+        for (string? dir = Directory.GetCurrentDirectory(); dir is not null; dir = Path.GetDirectoryName(dir))
+            if (Directory.Exists(Path.Combine(dir, "contracts", "artifacts"))) return dir;
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+            if (Directory.Exists(Path.Combine(dir, "contracts", "artifacts"))) return dir;
+        return null;
+    }
+
+    /// <summary>
+    /// The console while following: a progress bar over the superbatches while catching up (a terminal only; ok
+    /// verdicts are counted by the bar instead of printed), one "caught up" line with the sync speed, then a progress
+    /// line every 5 s and one line per verdict.
+    /// </summary>
+    private sealed class CatchUpDisplay(SetVerifier verifier) : IDisposable
+    {
+        private readonly Lock _lock = new();
+        private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+        private ConsoleProgress? _bar;
+        private long _barTotal;
+        private bool _caughtUp;
+        private bool _closed;
+        private long _lastLine = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public void OnVerdict(SuperbatchVerdict v)
+        {
+            lock (_lock)
+            {
+                if (_bar is not null && v.Kind == VerdictKind.Ok) return;
+                CloseBar();
+                Console.WriteLine(Describe(v));
+            }
+        }
+
+        public void Line(string text)
+        {
+            lock (_lock)
+            {
+                CloseBar();
+                Console.WriteLine(text);
+            }
+        }
+
+        public void Tick()
+        {
+            lock (_lock)
+            {
+                if (_closed) return; // the verifier is being disposed after us
+                VerifierProgress p = verifier.Progress;
+                bool behind = p.Halted is null && p.VerifiedSuperbatches < p.L1Superbatches;
+                if (behind && !_caughtUp && !Console.IsOutputRedirected)
+                {
+                    if (_bar is null || (long)p.L1Superbatches != _barTotal)
+                    {
+                        CloseBar();
+                        _barTotal = (long)p.L1Superbatches;
+                        _bar = ConsoleProgress.Start("catch-up: superbatches", _barTotal);
+                    }
+                    _bar.Report((long)p.VerifiedSuperbatches);
+                    return;
+                }
+                CloseBar();
+                if (!_caughtUp && !behind && p.L1Superbatches > 0 && p.Halted is null)
+                {
+                    _caughtUp = true;
+                    double wall = System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"caught up: {p.VerifiedSuperbatches} superbatches, block {p.ReplicaHeight}; {p.BlocksReplayed} blocks and {p.TransactionsReplayed} txs re-executed " +
+                        $"in {p.ReplaySeconds:F1} s ({Rate(p.BlocksReplayed, p.ReplaySeconds)} blocks/s, {Rate(p.TransactionsReplayed, p.ReplaySeconds)} tx/s), {wall:F1} s since start"));
+                }
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(_lastLine) < TimeSpan.FromSeconds(5)) return;
+                _lastLine = System.Diagnostics.Stopwatch.GetTimestamp();
+                Console.WriteLine($"progress: superbatch {p.VerifiedSuperbatches}/{p.L1Superbatches}, block {p.ReplicaHeight}/{p.TargetHeight}, " +
+                    $"{p.BlocksReplayed} blocks and {p.TransactionsReplayed} txs replayed" + (p.Halted is null ? "" : $"; HALTED: {p.Halted}"));
+            }
+        }
+
+        private static string Rate(long n, double seconds) => seconds > 0 ? (n / seconds).ToString("F0", CultureInfo.InvariantCulture) : "-";
+
+        private void CloseBar()
+        {
+            _bar?.Dispose();
+            _bar = null;
+        }
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                _closed = true;
+                CloseBar();
+            }
+        }
+    }
+
     /// <summary>One line per verdict: what was checked or what is wrong, and the L1 action taken.</summary>
     public static string Describe(SuperbatchVerdict v)
     {
@@ -93,6 +241,38 @@ public static class VerifyCommand
         return v.Kind == VerdictKind.Ok
             ? $"superbatch {v.Index} ok (up to block {v.LastBlock}): {v.Detail}"
             : $"superbatch {v.Index} {v.Kind}: {v.Detail}{action}";
+    }
+
+    private sealed class BenchSettings
+    {
+        public int Superbatches = 20;
+        public int Transactions = 500;
+        public int Rollups = 2;
+        public int CrossPercent = 5;
+        public bool Memory;
+        public bool Help;
+
+        public static BenchSettings Parse(string[] args)
+        {
+            var s = new BenchSettings();
+            for (int i = 0; i < args.Length; i++)
+            {
+                string a = args[i];
+                if (a is "-h" or "--help") { s.Help = true; continue; }
+                if (a == "--memory") { s.Memory = true; continue; }
+                if (i + 1 >= args.Length) throw new ArgumentException($"{a} needs a value");
+                string v = args[++i];
+                switch (a)
+                {
+                    case "--superbatches": s.Superbatches = CommandLine.ParseInt(a, v, 1, 100_000); break;
+                    case "--txs": s.Transactions = CommandLine.ParseInt(a, v, 1, 5_000); break;
+                    case "--rollups": s.Rollups = CommandLine.ParseInt(a, v, 1, 16); break;
+                    case "--cross-percent": s.CrossPercent = CommandLine.ParseInt(a, v, 0, 100); break;
+                    default: throw new ArgumentException($"unknown flag {a}");
+                }
+            }
+            return s;
+        }
     }
 
     private sealed class Settings
