@@ -33,6 +33,9 @@ public static class DevnetCommand
           --l1-inbox ADDR      with --l1-rpc: the deployed L1SharedInbox (sequencer bonded); also --l1-bridge,
           --l1-bridge ADDR       --l1-token, --l1-registry
           --l1-confirmations K read deposits from L1 blocks at least K deep (default 0)
+          --inject-fault SPEC  dev mode only: make the sequencer cheat on purpose, e.g. drop-mint@2 (kinds drop-mint,
+                               mint-without-burn, reorder-messages, forge-state-root; KIND@HEIGHT[:CHAINID], comma
+                               separated); refused unless the L1 is a development chain (embedded, anvil 31337, 1337)
           --log-level LEVEL    trace, debug, information (default), warning, error, critical or none
           --log-format FORMAT  text (default: one line per event) or json (one JSON object per line)
           --config FILE        read settings from a JSON file: {"rollups": 3, "data-dir": "d", "no-l1": true, ...}
@@ -74,6 +77,7 @@ public static class DevnetCommand
             L1DeployerKey = s.L1Key is null ? null : Lockstep.Primitives.Hex.Decode(s.L1Key),
             L1Inbox = s.L1Inbox, L1Bridge = s.L1Bridge, L1Token = s.L1Token, L1Registry = s.L1Registry,
             L1Confirmations = s.L1Confirmations,
+            Faults = s.Faults,
             LoggerFactory = logs,
         };
         Devnet.Devnet devnet;
@@ -139,6 +143,8 @@ public static class DevnetCommand
         Console.WriteLine();
         Console.WriteLine($"Mnemonic:    {s.Mnemonic}");
         Console.WriteLine($"Superblocks: {(s.BlockTime is double t ? $"every {t} s" : "instant (as transactions arrive)")}");
+        if (devnet.Faults is { } faults)
+            Console.WriteLine($"Faults:      {DevnetFaults.Format(faults.Faults)}  (dev mode: the sequencer cheats on purpose; the verifier should catch it)");
         Console.WriteLine($"Data dir:    {Path.GetFullPath(devnet.Options.DataDir)}{(temporary ? " (temporary, deleted on exit)" : "")}");
         Console.WriteLine($"Explorer:    {devnet.Explorer.Url}");
         Console.WriteLine($"Metrics:     {devnet.Explorer.MetricsUrl}  (Prometheus text format)");
@@ -168,6 +174,7 @@ public static class DevnetCommand
         public string? L1Key;
         public Lockstep.Primitives.Address? L1Inbox, L1Bridge, L1Token, L1Registry;
         public ulong L1Confirmations;
+        public IReadOnlyList<InjectedFault>? Faults;
         public Microsoft.Extensions.Logging.LogLevel LogLevel = Microsoft.Extensions.Logging.LogLevel.Information;
         public string LogFormat = "text";
         public bool PrintConfig;
@@ -176,7 +183,7 @@ public static class DevnetCommand
         private static readonly string[] Keys =
             ["rollups", "chain-id", "port", "explorer-port", "host", "data-dir", "block-time", "accounts", "mnemonic", "l1-port",
              "challenge-window", "no-l1", "log-level", "log-format",
-             "l1-rpc", "l1-key", "l1-inbox", "l1-bridge", "l1-token", "l1-registry", "l1-confirmations"];
+             "l1-rpc", "l1-key", "l1-inbox", "l1-bridge", "l1-token", "l1-registry", "l1-confirmations", "inject-fault"];
 
         private static string EnvName(string key) => "LOCKSTEP_DEVNET_" + key.ToUpperInvariant().Replace('-', '_');
 
@@ -238,6 +245,10 @@ public static class DevnetCommand
                 case "--l1-token": L1Token = ParseAddress(source, value); break;
                 case "--l1-registry": L1Registry = ParseAddress(source, value); break;
                 case "--l1-confirmations": L1Confirmations = (ulong)CommandLine.ParseInt(source, value, 0, 10_000); break;
+                case "--inject-fault":
+                    try { Faults = DevnetFaults.Parse(value); }
+                    catch (ArgumentException e) { throw new ArgumentException($"{source}: {e.Message}"); }
+                    break;
                 case "--log-level": LogLevel = CommandLine.ParseLogLevel(source, value); break;
                 case "--log-format":
                     LogFormat = value is "text" or "json" ? value : throw new ArgumentException($"{source} must be text or json");
@@ -291,6 +302,7 @@ public static class DevnetCommand
                 ["challenge-window"] = ChallengeWindow, ["no-l1"] = NoL1, ["log-level"] = LogLevel.ToString().ToLowerInvariant(), ["log-format"] = LogFormat,
                 ["l1-rpc"] = L1Rpc?.ToString(), ["l1-key"] = L1Key, ["l1-inbox"] = L1Inbox?.ToString(), ["l1-bridge"] = L1Bridge?.ToString(),
                 ["l1-token"] = L1Token?.ToString(), ["l1-registry"] = L1Registry?.ToString(), ["l1-confirmations"] = L1Confirmations,
+                ["inject-fault"] = Faults is null ? null : DevnetFaults.Format(Faults),
             };
             return o.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         }

@@ -36,6 +36,11 @@ public sealed partial class Devnet
                         r.TxHash, r.ChainId, r.Outcome == BundleOutcome.Rejected ? "rejected" : "invalid", sb.Height, r.Reason);
         };
         Sequencer.Failed += e => log.LogError(e, "superblock build failed");
+        if (Faults is { } faults)
+        {
+            log.LogWarning("fault injection armed (dev mode): {Faults}", DevnetFaults.Format(faults.Faults));
+            faults.Injected += (f, what) => log.LogWarning("injected fault {Kind} at superblock {Height}: {What}", f.Kind, f.Height, what);
+        }
         PosterFailed += e => log.LogWarning("L1 posting failed (will retry): {Error}", e.Message);
         if (Poster is { } poster)
             poster.Posted += p => log.LogInformation("superbatch {Index} posted: superblocks {First}-{Last}, L1 transaction {L1Tx} in block {L1Block}, {Bytes} calldata bytes, {Gas} gas",

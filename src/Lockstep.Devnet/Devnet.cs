@@ -40,6 +40,12 @@ public sealed partial class Devnet : IAsyncDisposable
     /// <summary>The funded dev accounts (same keys on every rollup).</summary>
     public IReadOnlyList<DevAccount> Accounts { get; }
 
+    /// <summary>Prefix of the builder protection's table in the rollups' database (<see cref="BundleAdmission"/>).</summary>
+    public static readonly byte[] AdmissionTablePrefix = "admission/"u8.ToArray();
+
+    /// <summary>The armed fault injector (<see cref="DevnetOptions.Faults"/>), null for an honest devnet.</summary>
+    public FaultInjector? Faults { get; private init; }
+
     /// <summary>The rollups with their RPC servers, in set order.</summary>
     public IReadOnlyList<DevnetRollup> Rollups { get; private set; } = [];
 
@@ -78,6 +84,7 @@ public sealed partial class Devnet : IAsyncDisposable
         // One derivation (PBKDF2 + BIP-32) for the printed dev accounts and, right after them, the sequencer's L1 key.
         IReadOnlyList<DevAccount> derived = DevAccounts.Derive(options.Mnemonic, options.Accounts + 1);
         IReadOnlyList<DevAccount> accounts = [.. derived.Take(options.Accounts)];
+        FaultInjector? faults = await DevnetFaults.ArmAsync(options, cancel).ConfigureAwait(false); // refused unless the L1 is a dev chain
         await PrepareL1Async(options, derived[options.Accounts], cancel).ConfigureAwait(false); // external L1: deploy or read its addresses first
         IReadOnlyList<Genesis> geneses = CreateGeneses(options, accounts);
         Directory.CreateDirectory(options.DataDir);
@@ -99,7 +106,9 @@ public sealed partial class Devnet : IAsyncDisposable
                     Cadence = options.Cadence,
                     BlockTime = options.BlockTime,
                     MaxTransactionsPerRollup = options.MaxTransactionsPerRollup,
-                    Admission = options.Admission is null ? null : new BundleAdmission(options.Admission),
+                    // Its buckets live beside the rollups, so a restart does not forgive a spammer (docs/load.md).
+                    Admission = options.Admission is null ? null : new BundleAdmission(options.Admission, new PrefixedKeyValueStore(db, AdmissionTablePrefix)),
+                    Faults = faults,
                 },
                 ownsDb: true);
         }
@@ -109,7 +118,7 @@ public sealed partial class Devnet : IAsyncDisposable
             throw;
         }
 
-        var devnet = new Devnet(options, sequencer, accounts) { SequencerL1Account = derived[options.Accounts] };
+        var devnet = new Devnet(options, sequencer, accounts) { SequencerL1Account = derived[options.Accounts], Faults = faults };
         try
         {
             var rollups = new List<DevnetRollup>();

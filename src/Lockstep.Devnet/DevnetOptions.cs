@@ -80,6 +80,13 @@ public sealed class DevnetOptions
     /// <summary>Builder protection against senders of failing bundles (issue 8, <c>BundleAdmission</c>); null: off.</summary>
     public BundleAdmissionOptions? Admission { get; init; }
 
+    /// <summary>
+    /// Dev mode only (issue 7, <see cref="DevnetFaults"/>): faults the sequencer plays on purpose, for demonstrations of
+    /// the verifier and tests (<c>--inject-fault drop-mint@2</c>); null or empty: an honest sequencer. Refused at start
+    /// when the L1 is not a development chain.
+    /// </summary>
+    public IReadOnlyList<InjectedFault>? Faults { get; init; }
+
     /// <summary>Where the devnet logs (Devnet.Logging.cs); null: nowhere.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using Lockstep.Primitives;
+using Lockstep.Storage;
 using Lockstep.SystemContracts;
 using Lockstep.TxPool;
 
@@ -43,6 +45,10 @@ public sealed class BundleAdmissionOptions
 /// </list>
 /// Use: <see cref="BeginSuperblock"/>, then <see cref="Select"/> (or <see cref="Filter"/>) for each rollup, build, then
 /// <see cref="Record"/> with the result. Not thread-safe: the sequencer calls it under its build lock.
+/// <para>With a store the buckets survive a restart (a restart must not hand a spammer a fresh burst): every
+/// <see cref="Record"/> that changed them writes the changed entries (key = the sender's 20 bytes, value = its tokens
+/// as a big-endian IEEE double), and the constructor reads them back. The write follows the superblock's own commit,
+/// so a crash between the two forgets at most that one superblock's charges and refills.</para>
 /// </summary>
 public sealed class BundleAdmission
 {
@@ -54,13 +60,30 @@ public sealed class BundleAdmission
     private readonly Dictionary<Address, int> _crossRollupThisSuperblock = new();
     private readonly HashSet<Address> _heldThisSuperblock = new();
     private int _crossRollupTotal;
+    private readonly IKeyValueStore? _store;
 
-    /// <summary>Admission with <paramref name="options"/> (defaults when null).</summary>
-    public BundleAdmission(BundleAdmissionOptions? options = null)
+    /// <summary>
+    /// Admission with <paramref name="options"/> (defaults when null), its buckets kept in <paramref name="store"/>
+    /// (a table of its own, e.g. a <see cref="PrefixedKeyValueStore"/> of the sequencer's database; null: in memory
+    /// only, a restart forgives everyone).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The store holds an entry that is not a sender and its tokens.</exception>
+    public BundleAdmission(BundleAdmissionOptions? options = null, IKeyValueStore? store = null)
     {
         _options = options ?? new BundleAdmissionOptions();
         if (_options.RejectionBurst < 1) throw new ArgumentException("RejectionBurst must be at least 1");
         if (_options.RefillPerSuperblock <= 0 || double.IsNaN(_options.RefillPerSuperblock)) throw new ArgumentException("RefillPerSuperblock must be positive");
+        _store = store;
+        if (store is null) return;
+        foreach (KeyValuePair<byte[], byte[]> kv in store.Iterate([]))
+        {
+            if (kv.Key.Length != Address.Size || kv.Value.Length != sizeof(double))
+                throw new InvalidDataException($"bundle admission table: an entry of {kv.Key.Length}-byte key and {kv.Value.Length}-byte value is not a sender's tokens (corrupt store, or another table under the same prefix)");
+            double tokens = BinaryPrimitives.ReadDoubleBigEndian(kv.Value);
+            if (double.IsNaN(tokens) || tokens < 0) throw new InvalidDataException($"bundle admission table: tokens {tokens} of {new Address(kv.Key)} out of range");
+            // A smaller burst since the last run caps what was saved; a full bucket is a clean record (not kept).
+            if (tokens < _options.RejectionBurst) _tokens[new Address(kv.Key)] = tokens;
+        }
     }
 
     /// <summary>Rejected bundles recorded so far.</summary>
@@ -179,9 +202,12 @@ public sealed class BundleAdmission
         bool busy = false;
         foreach (BundleReport r in superblock.Bundles)
             if (r.Outcome is BundleOutcome.Included or BundleOutcome.IncludedReverted) { busy = true; break; }
+        List<Address>? forgotten = null;
+        bool changed = false;
         if (busy && _tokens.Count > 0)
         {
-            var full = new List<Address>();
+            changed = true;
+            var full = forgotten = new List<Address>();
             foreach (Address sender in new List<Address>(_tokens.Keys))
             {
                 double t = _tokens[sender] + _options.RefillPerSuperblock;
@@ -195,8 +221,26 @@ public sealed class BundleAdmission
             if (r.Outcome != BundleOutcome.Rejected || !_sendersOfCandidates.TryGetValue(r.TxHash, out Address sender)) continue;
             Rejections++;
             _tokens[sender] = Math.Max(0, TokensOf(sender) - 1);
+            changed = true;
         }
         _sendersOfCandidates.Clear();
+        if (changed && _store is not null) Save(forgotten);
+    }
+
+    /// <summary>Writes every tracked bucket and deletes the forgotten ones, in one batch.</summary>
+    private void Save(List<Address>? forgotten)
+    {
+        using IWriteBatch batch = _store!.StartWriteBatch();
+        Span<byte> value = stackalloc byte[sizeof(double)];
+        foreach (KeyValuePair<Address, double> kv in _tokens)
+        {
+            BinaryPrimitives.WriteDoubleBigEndian(value, kv.Value);
+            batch.Put(kv.Key.ToArray(), value);
+        }
+        if (forgotten is not null)
+            foreach (Address sender in forgotten)
+                if (!_tokens.ContainsKey(sender)) batch.Delete(sender.ToArray());
+        batch.Commit();
     }
 
     /// <summary>A direct call to MintBurn or Messenger: the transactions that open cross-rollup work without a contract in between.</summary>

@@ -19,8 +19,26 @@ public sealed class BenchOptions
     public int Transactions { get; init; } = 10_000;
     /// <summary>The shares.</summary>
     public WorkloadMix Mix { get; init; } = WorkloadMix.Default;
-    /// <summary>Run the embedded L1 and its batch poster (false: rollups only, no L1 latency).</summary>
+    /// <summary>Run the embedded L1 and its batch poster (false: rollups only, no L1 latency; ignored with <see cref="L1Rpc"/>).</summary>
     public bool EmbeddedL1 { get; init; } = true;
+    /// <summary>
+    /// An external L1 (anvil, a testnet) the devnet settles on instead of the embedded one (<c>--l1 URL</c>): it deploys
+    /// the L1 contracts there from <see cref="L1Key"/> and posts every superblock there (DevnetOptions.L1Rpc).
+    /// </summary>
+    public Uri? L1Rpc { get; init; }
+    /// <summary>With <see cref="L1Rpc"/>: a funded L1 key that deploys the contracts and funds the sequencer's bond;
+    /// null: account 0 of the test mnemonic (anvil's first funded account).</summary>
+    public byte[]? L1Key { get; init; }
+    /// <summary>
+    /// The soak (<c>--duration</c>): rounds of <see cref="Transactions"/> each, the invariants checked after every
+    /// round, until this much time has passed (at least one round); null: one measured run.
+    /// </summary>
+    public TimeSpan? Duration { get; init; }
+    /// <summary>With <see cref="Duration"/>: at least this many rounds, however short the duration (default 1).</summary>
+    public int MinRounds { get; init; } = 1;
+    /// <summary>With <see cref="Duration"/>: the managed heap after a full collection may grow at most this much from
+    /// the end of round 1 (caches warm) to the end of any later round.</summary>
+    public long HeapGrowthLimitBytes { get; init; } = 64L << 20;
     /// <summary>Replay the plain/ERC20 part into anvil too.</summary>
     public bool AgainstAnvil { get; init; }
     /// <summary>Skip the devnet run (only with <see cref="AgainstAnvil"/>).</summary>
@@ -68,9 +86,14 @@ public sealed class BenchReport
     public LoadReport? Anvil { get; init; }
     /// <summary>Rejected bundles charged by the builder protection, candidates it held back.</summary>
     public (long Rejections, long Deferred)? Protection { get; init; }
+    /// <summary>The soak's rounds (<see cref="BenchOptions.Duration"/>), empty for one measured run.</summary>
+    public IReadOnlyList<SoakRound> Rounds { get; init; } = [];
+    /// <summary>With rounds: the heap grew beyond <see cref="BenchOptions.HeapGrowthLimitBytes"/> (memory not stable).</summary>
+    public string? MemoryViolation { get; init; }
 
-    /// <summary>True when every invariant held and nothing acknowledged went missing.</summary>
-    public bool Ok => (Invariants?.Ok ?? true) && (Lockstep?.Missing.Count ?? 0) == 0 && (Anvil?.Missing.Count ?? 0) == 0;
+    /// <summary>True when every invariant held (every round) and nothing acknowledged went missing.</summary>
+    public bool Ok => (Invariants?.Ok ?? true) && (Lockstep?.Missing.Count ?? 0) == 0 && (Anvil?.Missing.Count ?? 0) == 0
+        && MemoryViolation is null && Rounds.All(r => r.Invariants.Ok && r.Load.Missing.Count == 0);
 
     /// <summary>The human-readable report.</summary>
     public string Format()
@@ -86,6 +109,20 @@ public sealed class BenchReport
             if (Protection is { } p) s.AppendLine(ci, $"  builder protection: {p.Rejections} rejections charged, {p.Deferred} candidates held back");
             s.AppendLine(ci, $"  superblocks {Superblocks}; GC heap {Mb(GcHeap.Before)} -> {Mb(GcHeap.After)}; working set {Mb(WorkingSet.Before)} -> {Mb(WorkingSet.After)}; data dir {Mb(Database.Before)} -> {Mb(Database.After)}");
             foreach (string e in l.Errors) s.AppendLine(ci, $"  submit error: {e}");
+        }
+        if (Rounds.Count > 0)
+        {
+            int included = 0;
+            double seconds = 0, worstP99 = 0;
+            foreach (SoakRound r in Rounds)
+            {
+                included += r.Load.Included;
+                seconds += r.Load.Duration.TotalSeconds;
+                worstP99 = Math.Max(worstP99, r.Load.ReceiptP99Ms);
+            }
+            s.AppendLine(ci, $"soak: {Rounds.Count} rounds in {Rounds[^1].Elapsed.TotalMinutes:0.0} min, {included} honest txs included, {(seconds > 0 ? included / seconds : 0):0} tx/s while loaded, worst round p99 {worstP99:0} ms; "
+                + $"heap after round 1 {Mb(Rounds[0].HeapBytes)}, after the last {Mb(Rounds[^1].HeapBytes)}: {(MemoryViolation is null ? "stable" : "VIOLATED: " + MemoryViolation)}; "
+                + $"invariants {(Rounds.All(r => r.Invariants.Ok) ? "OK every round" : "VIOLATED")}");
         }
         if (Invariants is { } inv)
         {
@@ -104,6 +141,21 @@ public sealed class BenchReport
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
 }
 
+/// <summary>One round of a soak (<see cref="BenchOptions.Duration"/>).</summary>
+/// <param name="Round">0-based.</param>
+/// <param name="Load">What the round's load did.</param>
+/// <param name="Invariants">The invariants after it.</param>
+/// <param name="HeapBytes">Managed heap after a full collection at its end.</param>
+/// <param name="Elapsed">Time since the first round started, at its end.</param>
+public sealed record SoakRound(int Round, LoadReport Load, InvariantReport Invariants, long HeapBytes, TimeSpan Elapsed)
+{
+    /// <summary>The round's one-line summary (the soak prints one per round so a drift is visible).</summary>
+    public string Format() => string.Create(CultureInfo.InvariantCulture,
+        $"round {Round}: {Load.Included}/{Load.Acknowledged} honest in {Load.Duration.TotalSeconds:0.0} s ({Load.TxPerSecond:0} tx/s, p50 {Load.ReceiptP50Ms:0} ms, p99 {Load.ReceiptP99Ms:0} ms, "
+        + $"L1 p50 {(double.IsNaN(Load.L1P50Ms) ? "-" : Load.L1P50Ms.ToString("0", CultureInfo.InvariantCulture) + " ms")}); failing {Load.FailingAcknowledged} acked / {Load.FailingRejected} rejected; "
+        + $"height {Invariants.Height}, L1 {(Invariants.L1PostedHeight?.ToString(CultureInfo.InvariantCulture) ?? "-")}; heap {HeapBytes / 1048576.0:0.0} MB; invariants {(Invariants.Ok ? "OK" : "VIOLATED")}");
+}
+
 /// <summary>
 /// <c>lockstep bench</c>: starts a devnet in this process (temporary data directory, free ports, embedded L1),
 /// spreads LST to every rollup (setup, not measured), signs the workload, drives it over JSON-RPC, checks the
@@ -114,32 +166,36 @@ public static class BenchRunner
     /// <summary>LST per sender moved to each other rollup during setup (1000 LST).</summary>
     public static readonly UInt256 SetupAmount = UInt256.Parse("1000000000000000000000");
 
-    /// <summary>Runs the bench; progress lines go to <paramref name="log"/>.</summary>
-    public static async Task<BenchReport> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs the bench; log lines go to <paramref name="log"/>, the progress of long steps to <paramref name="progress"/>
+    /// (null: none).
+    /// </summary>
+    public static async Task<BenchReport> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancel = default, IBenchProgress? progress = null)
     {
+        progress ??= IBenchProgress.None;
         ArgumentNullException.ThrowIfNull(options);
         if (options.Rollups < 2) throw new ArgumentException("--rollups must be at least 2");
         if (options.Senders < 1) throw new ArgumentException("at least one sender");
         BenchReport? lockstep = null;
         if (!options.AnvilOnly)
         {
-            lockstep = await RunDevnetAsync(options, log, cancel).ConfigureAwait(false);
+            lockstep = await RunDevnetAsync(options, log, progress, cancel).ConfigureAwait(false);
             // Printed now too, so the devnet's figures survive whatever happens in the anvil run.
             if (options.AgainstAnvil) log.Write(lockstep.Format());
         }
         LoadReport? anvil = null;
-        if (options.AgainstAnvil) anvil = await RunAnvilAsync(options, log, cancel).ConfigureAwait(false);
+        if (options.AgainstAnvil) anvil = await RunAnvilAsync(options, log, progress, cancel).ConfigureAwait(false);
         return lockstep is null
             ? new BenchReport { Options = options, Anvil = anvil }
             : new BenchReport
             {
                 Options = options, Lockstep = lockstep.Lockstep, Invariants = lockstep.Invariants, GcHeap = lockstep.GcHeap,
                 WorkingSet = lockstep.WorkingSet, Database = lockstep.Database, Superblocks = lockstep.Superblocks, Signing = lockstep.Signing,
-                Protection = lockstep.Protection, Anvil = anvil,
+                Protection = lockstep.Protection, Anvil = anvil, Rounds = lockstep.Rounds, MemoryViolation = lockstep.MemoryViolation,
             };
     }
 
-    private static async Task<BenchReport> RunDevnetAsync(BenchOptions options, TextWriter log, CancellationToken cancel)
+    private static async Task<BenchReport> RunDevnetAsync(BenchOptions options, TextWriter log, IBenchProgress progress, CancellationToken cancel)
     {
         string dataDir = Path.Combine(Path.GetTempPath(), "lockstep-bench-" + Guid.NewGuid().ToString("N")[..12]);
         int adversaries = options.Mix.Failing > 0 ? options.Adversaries : 0;
@@ -150,14 +206,19 @@ public static class BenchRunner
             DataDir = dataDir,
             Accounts = options.Senders + adversaries,
             EmbeddedL1 = options.EmbeddedL1,
+            // --l1 URL: the devnet's external-L1 path (deploys at first start from the key, then posts there).
+            L1Rpc = options.L1Rpc,
+            L1DeployerKey = options.L1Rpc is null ? null : options.L1Key ?? DevAccounts.Derive(DevAccounts.TestMnemonic, 1)[0].PrivateKey,
             PostEverySeconds = options.PostEverySeconds,
             ArtifactsDir = options.ArtifactsDir,
             Admission = options.Protection ? new BundleAdmissionOptions() : null,
             PoolPerSender = 4096,
             MaxTransactionsPerRollup = 5_000,
         };
-        log.WriteLine($"starting a devnet of {options.Rollups} rollups in {dataDir}");
-        Devnet.Devnet devnet = await Devnet.Devnet.StartAsync(devnetOptions, cancel).ConfigureAwait(false);
+        log.WriteLine($"starting a devnet of {options.Rollups} rollups in {dataDir}{(options.L1Rpc is { } u ? $", settling on the L1 at {u}" : "")}");
+        Devnet.Devnet devnet;
+        using (progress.Begin(options.L1Rpc is null ? "starting the devnet" : "starting the devnet and deploying the L1 contracts", 0))
+            devnet = await Devnet.Devnet.StartAsync(devnetOptions, cancel).ConfigureAwait(false);
         try
         {
             var l1 = new L1Tracker();
@@ -175,13 +236,17 @@ public static class BenchRunner
 
             log.WriteLine($"setup: {honest.Count} senders move LST to {options.Rollups - 1} other rollups");
             IReadOnlyList<PreparedTransaction> setup = WorkloadGenerator.DevnetSetup(chainIds, honest, SetupAmount);
-            await SubmitAndWaitAsync(endpoints, setup, options.SettleTimeout, cancel).ConfigureAwait(false);
+            await SubmitAndWaitAsync(endpoints, setup, options.SettleTimeout, cancel, progress).ConfigureAwait(false);
+            UInt256 supply = UInt256.Zero;
+            for (int i = 0; i < devnet.Accounts.Count; i++) supply += devnetOptions.TokenPerAccount;
+            if (options.Duration is { } duration)
+                return await SoakAsync(options, duration, devnet, l1, honest, bad, supply, dataDir, log, progress, cancel).ConfigureAwait(false);
 
             long signStart = Stopwatch.GetTimestamp();
             Workload workload = WorkloadGenerator.Create(new WorkloadSpec
             {
                 ChainIds = chainIds, Honest = honest, Adversaries = bad, Transactions = options.Transactions, Mix = options.Mix,
-                Token = SystemAddresses.CrossRollupToken, FirstNonce = WorkloadGenerator.DevnetFirstNonce(chainIds.Length),
+                Token = SystemAddresses.CrossRollupToken, FirstNonce = WorkloadGenerator.DevnetFirstNonce(chainIds.Length), Progress = progress,
             });
             TimeSpan signing = Stopwatch.GetElapsedTime(signStart);
             log.WriteLine($"signed {workload.Honest.Count} honest + {workload.FailingCount} failing transactions in {signing.TotalSeconds:0.0} s; driving");
@@ -193,12 +258,11 @@ public static class BenchRunner
             LoadReport report = await LoadDriver.RunAsync(endpoints, workload, new LoadOptions
             {
                 Concurrency = options.Concurrency, Batch = options.Batch, SettleTimeout = options.SettleTimeout, WaitForL1 = devnet.Poster is not null,
+                Progress = progress,
             }, devnet.Poster is null ? null : l1, cancel).ConfigureAwait(false);
             ulong superblocks = devnet.Sequencer.Height - heightBefore;
             log.WriteLine("load done; checking invariants");
 
-            UInt256 supply = UInt256.Zero;
-            for (int i = 0; i < devnet.Accounts.Count; i++) supply += devnetOptions.TokenPerAccount;
             InvariantReport invariants = await InvariantChecker.CheckAsync(endpoints, chainIds, report.AcknowledgedHonest, report.AcknowledgedFailing, supply,
                 devnet.Poster is { } p2 ? () => p2.Progress.LastHeight : null, options.SettleTimeout, cancel).ConfigureAwait(false);
             long gcAfter = GC.GetTotalMemory(forceFullCollection: true);
@@ -216,7 +280,56 @@ public static class BenchRunner
         }
     }
 
-    private static async Task<LoadReport> RunAnvilAsync(BenchOptions options, TextWriter log, CancellationToken cancel)
+    /// <summary>
+    /// The soak: rounds of <see cref="BenchOptions.Transactions"/> (each round continues every sender's nonces where the
+    /// pool has them, the adversaries start again at nonce 0) until <paramref name="duration"/> has passed; after every
+    /// round the invariants, and the heap after a full collection against its level after round 1.
+    /// </summary>
+    private static async Task<BenchReport> SoakAsync(BenchOptions options, TimeSpan duration, Devnet.Devnet devnet, L1Tracker l1,
+        IReadOnlyList<DevAccount> honest, IReadOnlyList<DevAccount> bad, UInt256 supply, string dataDir, TextWriter log, IBenchProgress progress, CancellationToken cancel)
+    {
+        ulong[] chainIds = [.. devnet.Sequencer.Chains.Select(c => c.ChainId)];
+        Uri[] endpoints = [.. devnet.Rollups.Select(r => r.Server.Url)];
+        var rounds = new List<SoakRound>();
+        ulong heightBefore = devnet.Sequencer.Height;
+        long gcBefore = GC.GetTotalMemory(forceFullCollection: true), wsBefore = Environment.WorkingSet, dbBefore = DirectorySize(dataDir);
+        string? memory = null;
+        long started = Stopwatch.GetTimestamp();
+        log.WriteLine($"soak: rounds of {options.Transactions} transactions for {duration.TotalMinutes:0.#} min");
+        do
+        {
+            int round = rounds.Count;
+            Workload workload = WorkloadGenerator.Create(new WorkloadSpec
+            {
+                ChainIds = chainIds, Honest = honest, Adversaries = bad, Transactions = options.Transactions, Mix = options.Mix,
+                Token = SystemAddresses.CrossRollupToken, Seed = round, FailingIndexOffset = round * options.Transactions,
+                FirstNonce = (rollup, a) => devnet.Sequencer.Chains[rollup].Pool.GetPendingNonce(a.Address), Progress = progress,
+            });
+            LoadReport load = await LoadDriver.RunAsync(endpoints, workload, new LoadOptions
+            {
+                Concurrency = options.Concurrency, Batch = options.Batch, SettleTimeout = options.SettleTimeout, WaitForL1 = devnet.Poster is not null,
+                Progress = progress,
+            }, devnet.Poster is null ? null : l1, cancel).ConfigureAwait(false);
+            InvariantReport inv = await InvariantChecker.CheckAsync(endpoints, chainIds, load.AcknowledgedHonest, load.AcknowledgedFailing, supply,
+                devnet.Poster is { } p ? () => p.Progress.LastHeight : null, options.SettleTimeout, cancel).ConfigureAwait(false);
+            var r = new SoakRound(round, load, inv, GC.GetTotalMemory(forceFullCollection: true), Stopwatch.GetElapsedTime(started));
+            rounds.Add(r);
+            log.WriteLine(r.Format());
+            foreach (string v in inv.Violations.Take(5)) log.WriteLine("  VIOLATION: " + v);
+            // Memory stable: from round 1 on (caches warm) a leak of pools, statuses or subscriptions grows every round.
+            if (round >= 2 && r.HeapBytes - rounds[1].HeapBytes > options.HeapGrowthLimitBytes && memory is null)
+                memory = $"heap grew from {rounds[1].HeapBytes >> 20} MB after round 1 to {r.HeapBytes >> 20} MB after round {round}";
+        }
+        while (Stopwatch.GetElapsedTime(started) < duration || rounds.Count < options.MinRounds);
+        return new BenchReport
+        {
+            Options = options, Lockstep = rounds[^1].Load, Invariants = rounds[^1].Invariants, Superblocks = devnet.Sequencer.Height - heightBefore,
+            GcHeap = (gcBefore, GC.GetTotalMemory(forceFullCollection: true)), WorkingSet = (wsBefore, Environment.WorkingSet),
+            Database = (dbBefore, DirectorySize(dataDir)), Rounds = rounds, MemoryViolation = memory,
+        };
+    }
+
+    private static async Task<LoadReport> RunAnvilAsync(BenchOptions options, TextWriter log, IBenchProgress progress, CancellationToken cancel)
     {
         string binary = options.AnvilPath ?? FindUp(Path.Combine("tools", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil"))
             ?? throw new InvalidOperationException("anvil not found: run `npm ci` in tools/ or pass --anvil PATH");
@@ -234,14 +347,14 @@ public static class BenchRunner
         UInt256 maxFee = UInt256.Parse("100000000000"), tip = UInt256.Parse("1000000000");
         PreparedTransaction deploy = WorkloadGenerator.Sign(0, WorkloadKind.Setup, honest[0],
             WorkloadGenerator.Eip1559(chainId, 0, null, UInt256.Zero, 3_000_000, maxFee, tip, init));
-        await SubmitAndWaitAsync([anvil.Url], [deploy], options.SettleTimeout, cancel).ConfigureAwait(false);
+        await SubmitAndWaitAsync([anvil.Url], [deploy], options.SettleTimeout, cancel, progress).ConfigureAwait(false);
         JsonElement receipt = await rpc.CallAsync("eth_getTransactionReceipt", $"[\"{deploy.Hash}\"]", cancel).ConfigureAwait(false);
         Address token = Address.FromHex(receipt.GetProperty("contractAddress").GetString()!);
         var setup = new List<PreparedTransaction>();
         for (int s = 1; s < honest.Count; s++)
             setup.Add(WorkloadGenerator.Sign(0, WorkloadKind.Setup, honest[0], WorkloadGenerator.Eip1559(chainId, (ulong)s, token, UInt256.Zero,
                 WorkloadGenerator.Erc20Gas, maxFee, tip, SystemCalldata.Transfer(honest[s].Address, UInt256.Parse("1000000000000000000000")))));
-        await SubmitAndWaitAsync([anvil.Url], setup, options.SettleTimeout, cancel).ConfigureAwait(false);
+        await SubmitAndWaitAsync([anvil.Url], setup, options.SettleTimeout, cancel, progress).ConfigureAwait(false);
 
         // The plain and ERC20 transactions of the devnet run: the same count of each, the same senders, on one chain.
         int plainAndErc20 = options.Transactions - options.Transactions * options.Mix.Failing / 100 - options.Transactions * options.Mix.Cross / 100;
@@ -250,18 +363,21 @@ public static class BenchRunner
         Workload workload = WorkloadGenerator.Create(new WorkloadSpec
         {
             ChainIds = [chainId], Honest = honest, Transactions = plainAndErc20, Mix = new WorkloadMix(100 - erc20Percent, erc20Percent, 0, 0),
-            Token = token, FirstNonce = (_, a) => a.Address == honest[0].Address ? (ulong)honest.Count : 0,
+            Token = token, FirstNonce = (_, a) => a.Address == honest[0].Address ? (ulong)honest.Count : 0, Progress = progress,
         });
         log.WriteLine($"anvil: driving {workload.Honest.Count} plain/ERC20 transactions");
         return await LoadDriver.RunAsync([anvil.Url], workload, new LoadOptions
         {
-            Concurrency = options.Concurrency, Batch = options.Batch, SettleTimeout = options.SettleTimeout, WaitForL1 = false,
+            Concurrency = options.Concurrency, Batch = options.Batch, SettleTimeout = options.SettleTimeout, WaitForL1 = false, Progress = progress,
         }, null, cancel).ConfigureAwait(false);
     }
 
     /// <summary>Sends <paramref name="txs"/> in batches and waits until each has a receipt (setup steps, not measured).</summary>
-    public static async Task SubmitAndWaitAsync(IReadOnlyList<Uri> endpoints, IReadOnlyList<PreparedTransaction> txs, TimeSpan timeout, CancellationToken cancel)
+    public static async Task SubmitAndWaitAsync(IReadOnlyList<Uri> endpoints, IReadOnlyList<PreparedTransaction> txs, TimeSpan timeout, CancellationToken cancel,
+        IBenchProgress? progress = null)
     {
+        using IBenchStage stage = (progress ?? IBenchProgress.None).Begin("setup", txs.Count);
+        int done = 0;
         var clients = new RpcClient[endpoints.Count];
         for (int r = 0; r < clients.Length; r++) clients[r] = new RpcClient(endpoints[r], 4);
         try
@@ -287,6 +403,7 @@ public static class BenchRunner
                     if (r.ValueKind == JsonValueKind.Object)
                     {
                         if (r.GetProperty("status").GetString() != "0x1") throw new InvalidOperationException($"setup transaction {t.Hash} failed");
+                        stage.Report(++done);
                         break;
                     }
                     if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"setup transaction {t.Hash} not included after {timeout.TotalSeconds:0} s");

@@ -18,6 +18,9 @@ public sealed class LoadOptions
 
     /// <summary>Wait for every included height to be posted on the L1 (needs an <see cref="L1Tracker"/>).</summary>
     public bool WaitForL1 { get; init; } = true;
+
+    /// <summary>Progress of sending, waiting for receipts and waiting for L1 (<see cref="IBenchProgress.None"/>: none).</summary>
+    public IBenchProgress Progress { get; init; } = IBenchProgress.None;
 }
 
 /// <summary>What happened to the load.</summary>
@@ -114,6 +117,8 @@ public static class LoadDriver
                 lanes[a] = lane.Count == 0 ? Task.FromResult(new LaneResult()) : RunLaneAsync(clients[lane[0].Rollup], lane, honestDone.Token);
             }
 
+            IBenchStage sending = options.Progress.Begin("sending", workload.Honest.Count);
+            int answered = 0;
             var submitters = new Task[perEndpoint * n];
             for (int w = 0; w < submitters.Length; w++)
             {
@@ -150,6 +155,7 @@ public static class LoadDriver
                             answers = new RpcAnswer[batch.Count];
                             for (int b = 0; b < answers.Length; b++) answers[b] = new RpcAnswer(default, e.Message);
                         }
+                        sending.Report(Interlocked.Add(ref answered, batch.Count));
                         for (int b = 0; b < batch.Count; b++)
                         {
                             if (answers[b].Ok) { acked[batch[b]] = true; continue; }
@@ -162,20 +168,25 @@ public static class LoadDriver
                     }
                 }, cancel);
             }
-            await Task.WhenAll(submitters).ConfigureAwait(false);
+            try { await Task.WhenAll(submitters).ConfigureAwait(false); }
+            finally { sending.Dispose(); }
             long submittedAll = Stopwatch.GetTimestamp();
 
             // Wait until every acknowledged honest transaction is in a block (and its height on the L1).
             long deadline = Stopwatch.GetTimestamp() + (long)(options.SettleTimeout.TotalSeconds * Stopwatch.Frequency);
             var missing = new List<Hash256>();
-            while (true)
-            {
-                missing.Clear();
-                for (int i = 0; i < workload.Honest.Count; i++)
-                    if (acked[i] && !watchers[workload.Honest[i].Rollup].Included.ContainsKey(workload.Honest[i].Hash)) missing.Add(workload.Honest[i].Hash);
-                if (missing.Count == 0 || Stopwatch.GetTimestamp() > deadline) break;
-                await Task.Delay(20, cancel).ConfigureAwait(false);
-            }
+            int ackedTotal = 0;
+            foreach (bool a in acked) if (a) ackedTotal++;
+            using (IBenchStage receipts = options.Progress.Begin("waiting for receipts", ackedTotal))
+                while (true)
+                {
+                    missing.Clear();
+                    for (int i = 0; i < workload.Honest.Count; i++)
+                        if (acked[i] && !watchers[workload.Honest[i].Rollup].Included.ContainsKey(workload.Honest[i].Hash)) missing.Add(workload.Honest[i].Hash);
+                    receipts.Report(ackedTotal - missing.Count);
+                    if (missing.Count == 0 || Stopwatch.GetTimestamp() > deadline) break;
+                    await Task.Delay(20, cancel).ConfigureAwait(false);
+                }
             long lastIncluded = started;
             var receipt = new List<double>();
             var onL1 = new List<double>();
@@ -193,6 +204,7 @@ public static class LoadDriver
             int notOnL1 = 0;
             if (l1 is not null && options.WaitForL1)
             {
+                using IBenchStage posting = options.Progress.Begin("waiting for L1", included);
                 while (true)
                 {
                     notOnL1 = 0;
@@ -203,6 +215,7 @@ public static class LoadDriver
                         if (l1.PostedAt.TryGetValue(seen.Block, out long posted)) onL1.Add(Stopwatch.GetElapsedTime(submittedAt[i], posted).TotalMilliseconds);
                         else notOnL1++;
                     }
+                    posting.Report(onL1.Count);
                     if (notOnL1 == 0 || Stopwatch.GetTimestamp() > deadline) break;
                     await Task.Delay(100, cancel).ConfigureAwait(false);
                 }

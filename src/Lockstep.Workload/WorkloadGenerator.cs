@@ -40,6 +40,9 @@ public sealed class WorkloadSpec
 
     /// <summary>Priority fee per gas.</summary>
     public UInt256 MaxPriorityFeePerGas { get; init; } = UInt256.Parse("1000000000");
+
+    /// <summary>Progress of the signing (<see cref="IBenchProgress.None"/>: none).</summary>
+    public IBenchProgress Progress { get; init; } = IBenchProgress.None;
 }
 
 /// <summary>A workload: honest transactions in submission order and one list of failing transactions per adversary lane.</summary>
@@ -110,7 +113,13 @@ public static class WorkloadGenerator
             unsigned[i] = (rollup, kinds[i], from, Build(spec, rollup, kinds[i], from.Address, nonce, i));
         }
         var honest = new PreparedTransaction[unsigned.Length];
-        Parallel.For(0, unsigned.Length, i => honest[i] = Sign(unsigned[i].Rollup, unsigned[i].Kind, unsigned[i].From, unsigned[i].Tx));
+        using IBenchStage signing = spec.Progress.Begin("signing", unsigned.Length + failing);
+        int signedCount = 0;
+        Parallel.For(0, unsigned.Length, i =>
+        {
+            honest[i] = Sign(unsigned[i].Rollup, unsigned[i].Kind, unsigned[i].From, unsigned[i].Tx);
+            signing.Report(Interlocked.Increment(ref signedCount));
+        });
 
         var lanes = new List<PreparedTransaction>[failing == 0 ? 0 : spec.Adversaries.Count];
         for (int a = 0; a < lanes.Length; a++) lanes[a] = new List<PreparedTransaction>();
@@ -120,6 +129,7 @@ public static class WorkloadGenerator
             DevAccount adversary = spec.Adversaries[a];
             int rollup = a % chains;
             lanes[a].Add(Sign(rollup, WorkloadKind.Failing, adversary, BuildFailing(spec, rollup, adversary.Address, spec.FailingIndexOffset + k)));
+            signing.Report(++signedCount);
         }
         return new Workload(honest, lanes);
     }

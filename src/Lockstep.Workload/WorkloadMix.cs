@@ -46,6 +46,20 @@ public sealed record WorkloadMix(int Plain, int Erc20, int Cross, int Failing)
         return mix;
     }
 
+    /// <summary>
+    /// This mix with a failing share of <paramref name="percent"/> (<c>--spam-share</c>): the honest shares keep their
+    /// proportions and fill the rest (rounding goes to plain).
+    /// </summary>
+    /// <exception cref="ArgumentException">Percent outside [0, 100], or no honest share left to scale while honest room remains.</exception>
+    public WorkloadMix WithFailing(int percent)
+    {
+        if (percent is < 0 or > 100) throw new ArgumentException($"the failing share must be in [0, 100], not {percent}");
+        int honest = Plain + Erc20 + Cross, room = 100 - percent;
+        if (honest == 0) return room == 0 ? new WorkloadMix(0, 0, 0, 100) : throw new ArgumentException("the mix has no honest share to scale");
+        int erc20 = Erc20 * room / honest, cross = Cross * room / honest;
+        return new WorkloadMix(room - erc20 - cross, erc20, cross, percent);
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"plain={Plain},erc20={Erc20},cross={Cross},failing={Failing}";
 }

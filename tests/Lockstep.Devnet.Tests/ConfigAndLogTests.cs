@@ -109,6 +109,65 @@ public sealed class ConfigAndLogTests : IDisposable
     }
 
     [Fact]
+    public void InjectFault_FromFlagEnvironmentOrFile_AndBadSpecsRefusedByName()
+    {
+        var none = new Dictionary<string, string>();
+        Assert.Equal(JsonValueKind.Null, PrintConfig(none).GetProperty("inject-fault").ValueKind); // honest by default
+        Assert.Equal("drop-mint@2", PrintConfig(none, "--inject-fault", "drop-mint@2").GetProperty("inject-fault").GetString());
+        Assert.Equal("mint-without-burn@3:902,forge-state-root@5",
+            PrintConfig(new Dictionary<string, string> { ["LOCKSTEP_DEVNET_INJECT_FAULT"] = "Mint-Without-Burn@3:902, forge-state-root@5" }).GetProperty("inject-fault").GetString());
+        string file = WriteConfig("faults.json", """{ "inject-fault": "reorder-messages@4" }""");
+        Assert.Equal("reorder-messages@4", PrintConfig(none, "--config", file).GetProperty("inject-fault").GetString());
+
+        (int code, string output) = Devnet(none, "--inject-fault", "explode@3", "--print-config");
+        Assert.Equal(2, code);
+        Assert.Contains("--inject-fault: fault 'explode@3': unknown kind 'explode'", output);
+        (code, output) = Devnet(none, "--inject-fault", "drop-mint@0", "--print-config");
+        Assert.Equal(2, code);
+        Assert.Contains("the height must be a superblock number of at least 1", output);
+        (code, output) = Devnet(new Dictionary<string, string> { ["LOCKSTEP_DEVNET_INJECT_FAULT"] = "drop-mint" }, "--print-config");
+        Assert.Equal(2, code);
+        Assert.Contains("LOCKSTEP_DEVNET_INJECT_FAULT: fault 'drop-mint': expected KIND@HEIGHT", output);
+    }
+
+    [Fact]
+    public void InjectFault_IsRefused_OnAnL1ThatIsNotADevelopmentChain_AndOnAChainOutsideTheSet()
+    {
+        // anvil posing as a public testnet (Sepolia's chain id 11155111): the devnet must refuse before touching it.
+        using var anvil = new System.Diagnostics.Process
+        {
+            StartInfo = new System.Diagnostics.ProcessStartInfo(ExternalTools.Require(Path.Combine(RepoPaths.Root, "tools", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil"),
+                "anvil is missing: run `cd tools && npm ci` (the dev-mode check needs an L1 with a chosen chain id)"),
+                ["--host", "127.0.0.1", "--port", "0", "--chain-id", "11155111"]) { RedirectStandardOutput = true, RedirectStandardError = true },
+        };
+        anvil.Start();
+        try
+        {
+            string? url = null;
+            for (string? line; url is null && (line = anvil.StandardOutput.ReadLine()) is not null;)
+                if (System.Text.RegularExpressions.Regex.Match(line, @"Listening on (127\.0\.0\.1:\d+)") is { Success: true } m) url = "http://" + m.Groups[1].Value;
+            Assert.NotNull(url);
+            _ = anvil.StandardOutput.ReadToEndAsync();
+            // anvil's account 0 would deploy the contracts: the refusal comes first, so nothing is deployed.
+            (int code, string output) = Devnet(new Dictionary<string, string>(), "--port", "0", "--data-dir", Path.Combine(_dir, "refused"), "--l1-rpc", url!,
+                "--l1-key", "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "--inject-fault", "drop-mint@2");
+            Assert.Equal(1, code);
+            Assert.Contains("--inject-fault is refused: the L1 at", output);
+            Assert.Contains("has chain id 11155111, not a development chain", output);
+            Assert.False(File.Exists(Path.Combine(_dir, "refused", "l1-deployment.json")), "contracts were deployed before the refusal");
+        }
+        finally
+        {
+            anvil.Kill();
+            anvil.WaitForExit(5_000);
+        }
+
+        (int c2, string o2) = Devnet(new Dictionary<string, string>(), "--port", "0", "--no-l1", "--inject-fault", "drop-mint@2:950");
+        Assert.Equal(1, c2);
+        Assert.Contains("chain 950 is not a rollup of this set (901..902)", o2);
+    }
+
+    [Fact]
     public void Logs_JsonFormat_OneObjectPerLine_AndLevelsFilter()
     {
         string dir = Path.Combine(_dir, "json");

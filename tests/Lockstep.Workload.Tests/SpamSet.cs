@@ -20,13 +20,13 @@ internal sealed class SpamSet : IDisposable
     private static readonly IReadOnlyList<DevAccount> AllAccounts = DevAccounts.Derive(DevAccounts.TestMnemonic, 200);
     private ulong _timestamp = 1;
 
-    public SpamSet(int honestSenders, int adversaries, int slotsPerRollup, BundleAdmissionOptions? protection)
+    public SpamSet(int honestSenders, int adversaries, int slotsPerRollup, BundleAdmissionOptions? protection, IKeyValueStore? admissionStore = null)
     {
         Honest = [.. AllAccounts.Take(honestSenders)];
         Adversaries = [.. AllAccounts.Skip(honestSenders).Take(adversaries)];
         var options = new DevnetOptions { DataDir = "unused", Rollups = Rollups, Accounts = honestSenders + adversaries };
         IReadOnlyList<Genesis> geneses = Devnet.Devnet.CreateGeneses(options, [.. Honest, .. Adversaries]);
-        Admission = protection is null ? null : new BundleAdmission(protection);
+        Admission = protection is null ? null : new BundleAdmission(protection, admissionStore);
         Sequencer = new SharedSequencer(new MemoryKeyValueStore(), geneses,
             g => new TxPoolOptions { ChainId = g.ChainId, BlockGasLimit = g.GasLimit, MaxPerSender = 1024, MaxNonceGap = 1024, MaxTotal = 100_000 },
             new SharedSequencerOptions { Cadence = SuperblockCadence.Manual, MaxTransactionsPerRollup = slotsPerRollup, Admission = Admission },
