@@ -122,6 +122,7 @@ public sealed partial class Devnet
             Inbox = L1Contracts.Inbox,
             SequencerKey = SequencerL1Account.PrivateKey,
             MaxBatchDelay = TimeSpan.FromSeconds(Options.PostEverySeconds),
+            Faults = Faults, // dev mode only: forged claimed roots (DevnetFaults.cs)
         });
         Poster.Failed += e => PosterFailed?.Invoke(e);
         Poster.Start();
