@@ -17,7 +17,7 @@ public readonly record struct TransactionLocation(ulong BlockNumber, int Index);
 /// holds either the old head or the new one, never half a block. Reopening resumes at the stored head.
 /// Tables are distinguished by a one-byte key prefix. Not thread-safe for writers.
 /// </summary>
-public sealed class ChainStore : IBlockHashProvider
+public sealed partial class ChainStore : IBlockHashProvider
 {
     private static readonly byte[] NodePrefix = "n"u8.ToArray();
     private const byte CodePrefix = (byte)'c';

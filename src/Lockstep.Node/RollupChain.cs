@@ -20,7 +20,7 @@ public sealed class ChainQueryException(string message) : Exception(message);
 /// node) or the shared sequencer builds them and hands them to <see cref="CommitBlock"/>.
 /// Reads are thread-safe; block commits are serialized by <see cref="WriteLock"/>.
 /// </summary>
-public sealed class RollupChain : IDisposable
+public sealed partial class RollupChain : IDisposable
 {
     // The state trie nodes live under this prefix in the chain database (src/Lockstep.Chain/README.md, storage layout).
     private static readonly byte[] TrieNodePrefix = "n"u8.ToArray();

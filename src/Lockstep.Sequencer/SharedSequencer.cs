@@ -53,7 +53,7 @@ public sealed class SharedSequencerOptions
 /// of every user transaction that is not a plain inclusion (rejected bundles with their reason, invalid transactions,
 /// cross-rollup bundles with their legs) in <see cref="Statuses"/>, in the same write batch as the superblock.
 /// </summary>
-public sealed class SharedSequencer : IDisposable
+public sealed partial class SharedSequencer : IDisposable
 {
     private readonly IKeyValueStore _db;
     private readonly bool _ownsDb;
@@ -65,6 +65,8 @@ public sealed class SharedSequencer : IDisposable
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
+    // Disarmed by a recovery (SharedSequencer.Recovery.cs): the rebuilt superblocks must be honest.
+    private FaultInjector? _faults;
 
     /// <summary>
     /// Opens (or creates from <paramref name="geneses"/>, one per rollup, in set order) the rollups in
@@ -78,6 +80,7 @@ public sealed class SharedSequencer : IDisposable
         _db = db;
         _ownsDb = ownsDb;
         _options = options ?? new SharedSequencerOptions();
+        _faults = _options.Faults;
         _chains = new RollupChain[geneses.Count];
         var tables = new List<(ulong, PrefixedKeyValueStore, ChainStore)>(geneses.Count);
         try
@@ -102,6 +105,7 @@ public sealed class SharedSequencer : IDisposable
         _store = new SuperblockStore(db, tables);
         Statuses = new BundleStatusStore(db);
         _builder = new SuperblockBuilder { MaxDepth = _options.MaxDepth };
+        PendingRecovery = ReadRecovery();
     }
 
     /// <summary>The rollups, in set order.</summary>
@@ -208,19 +212,30 @@ public sealed class SharedSequencer : IDisposable
         }
     }
 
-    private Superblock BuildLocked(ulong? timestamp)
+    // replay: the user transactions of each rollup (set order) to rebuild instead of the pools' selection (a recovery);
+    // alsoStage: more records for the superblock's batch.
+    private Superblock BuildLocked(ulong? timestamp, IReadOnlyList<Transaction>[]? replay = null, Action<IWriteBatch>? alsoStage = null)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var inputs = new RollupInput[_chains.Length];
         var states = new Dictionary<ulong, ChainState>(_chains.Length);
         ulong parentTimestamp = 0;
-        _options.Admission?.BeginSuperblock();
+        BundleAdmission? admission = replay is null ? _options.Admission : null;
+        admission?.BeginSuperblock();
         for (int i = 0; i < _chains.Length; i++)
         {
             RollupChain c = _chains[i];
             BlockHeader parent = c.Head;
             parentTimestamp = Math.Max(parentTimestamp, parent.Timestamp);
-            IReadOnlyList<PooledTransaction> selected = _options.Admission is { } admission
+            ChainState state = c.Store.OpenHeadState();
+            states[c.ChainId] = state;
+            if (replay is not null)
+            {
+                // Senders recovered by the builder: a transaction that no longer verifies is reported Invalid.
+                inputs[i] = new RollupInput { ChainId = c.ChainId, Parent = parent, State = state.World, Transactions = replay[i], Senders = null, BlockHashes = c.Store };
+                continue;
+            }
+            IReadOnlyList<PooledTransaction> selected = admission is not null
                 ? admission.Select(n => c.Pool.SelectForBlock(FeeRules.NextBaseFee(parent), parent.GasLimit, n), _options.MaxTransactionsPerRollup)
                 : c.Pool.SelectForBlock(FeeRules.NextBaseFee(parent), parent.GasLimit, _options.MaxTransactionsPerRollup);
             var txs = new Transaction[selected.Count];
@@ -230,8 +245,6 @@ public sealed class SharedSequencer : IDisposable
                 txs[k] = selected[k].Transaction;
                 senders[k] = selected[k].Sender;
             }
-            ChainState state = c.Store.OpenHeadState();
-            states[c.ChainId] = state;
             inputs[i] = new RollupInput { ChainId = c.ChainId, Parent = parent, State = state.World, Transactions = txs, Senders = senders, BlockHashes = c.Store };
         }
         Deposits.Attach(DepositSource, inputs);
@@ -246,9 +259,14 @@ public sealed class SharedSequencer : IDisposable
             ParentBeaconBlockRoot = Hash256.Zero,
         };
         Superblock sb = _builder.Build(inputs, attributes);
-        if (_options.Faults is { } faults) sb = faults.Apply(sb, inputs, attributes, states, id => Chain(id)!.Store); // tests/devnet only (FaultInjection.cs)
-        _store.Commit(sb, states, batch => Statuses.Stage(batch, sb));
-        _options.Admission?.Record(sb);
+        if (_faults is { } faults) sb = faults.Apply(sb, inputs, attributes, states, id => Chain(id)!.Store); // tests/devnet only (FaultInjection.cs)
+        _store.Commit(sb, states, batch =>
+        {
+            Statuses.Stage(batch, sb);
+            StageExcluded(batch, sb, inputs); // SharedSequencer.Recovery.cs: what a rewind must offer again
+            alsoStage?.Invoke(batch);
+        });
+        admission?.Record(sb);
         foreach (BundleReport r in sb.Bundles)
             if (r.Outcome == BundleOutcome.Rejected)
                 Chain(r.ChainId)!.Pool.Remove(r.TxHash, "rejected: " + r.Reason);

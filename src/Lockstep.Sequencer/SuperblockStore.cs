@@ -12,7 +12,7 @@ namespace Lockstep.Sequencer;
 /// state nodes, heads and the index in one write batch, so after a crash either the whole superblock is there or
 /// none of it.
 /// </summary>
-public sealed class SuperblockStore
+public sealed partial class SuperblockStore
 {
     private static readonly byte[] HeightKey = "SuperblockHead"u8.ToArray();
     private readonly IKeyValueStore _db;
