@@ -34,6 +34,13 @@ public sealed class DepositDeriverOptions
     /// <summary>First L1 block to read (the bridge's deployment block, or 0).</summary>
     public ulong FromBlock { get; init; }
 
+    /// <summary>
+    /// Also wait for the L1's own finality: read only up to the block the node tags so (<c>"finalized"</c> or
+    /// <c>"safe"</c>; post-merge Ethereum finalizes after two epochs), whichever of that and the depth is lower; null:
+    /// the depth alone.
+    /// </summary>
+    public string? BlockTag { get; init; }
+
     /// <summary>Most L1 blocks per <c>eth_getLogs</c> request (providers cap ranges).</summary>
     public ulong MaxBlockRange { get; init; } = 5_000;
 }
@@ -51,6 +58,8 @@ public sealed class DepositDeriverOptions
 public sealed class DepositDeriver(IL1Client l1, DepositDeriverOptions options)
 {
     private ulong? _l1ChainId;
+    private readonly string? _tag = options.BlockTag is null or "finalized" or "safe" ? options.BlockTag
+        : throw new ArgumentException($"BlockTag must be \"finalized\", \"safe\" or null, not \"{options.BlockTag}\"", nameof(options));
 
     /// <summary>The settings.</summary>
     public DepositDeriverOptions Options { get; } = options;
@@ -85,11 +94,18 @@ public sealed class DepositDeriver(IL1Client l1, DepositDeriverOptions options)
     public async Task<ulong> GetL1ChainIdAsync(CancellationToken cancel = default) =>
         _l1ChainId ??= await l1.GetChainIdAsync(cancel).ConfigureAwait(false);
 
-    /// <summary>The highest L1 block deep enough to read; null while the L1 is shorter than the confirmations.</summary>
+    /// <summary>
+    /// The highest L1 block deep enough to read (and, with <see cref="DepositDeriverOptions.BlockTag"/>, at or below the
+    /// node's tagged block); null while the L1 is shorter than the confirmations or has no tagged block yet.
+    /// </summary>
     public async Task<ulong?> SafeBlockAsync(CancellationToken cancel = default)
     {
         ulong head = await l1.GetBlockNumberAsync(cancel).ConfigureAwait(false);
-        return head < Options.Confirmations ? null : head - Options.Confirmations;
+        if (head < Options.Confirmations) return null;
+        ulong safe = head - Options.Confirmations;
+        if (_tag is null) return safe;
+        ulong? tagged = await l1.GetTaggedBlockNumberAsync(_tag, cancel).ConfigureAwait(false);
+        return tagged is { } t ? Math.Min(safe, t) : null;
     }
 
     /// <summary>Every deposit queued in L1 blocks [<paramref name="fromBlock"/>, <paramref name="toBlock"/>], in queue order.</summary>

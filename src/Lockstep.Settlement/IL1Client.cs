@@ -62,6 +62,12 @@ public interface IL1Client
     /// <summary><c>eth_estimateGas</c>; a revert throws <see cref="L1Exception"/>.</summary>
     Task<ulong> EstimateGasAsync(Address from, Address to, byte[] data, CancellationToken cancel = default);
 
+    /// <summary>
+    /// Number of the block the node tags <paramref name="tag"/> (<c>"safe"</c>, <c>"finalized"</c>: the L1's own
+    /// finality); null when it has none yet.
+    /// </summary>
+    Task<ulong?> GetTaggedBlockNumberAsync(string tag, CancellationToken cancel = default);
+
     /// <summary>Hash of the canonical L1 block at <paramref name="number"/>; null when the chain is shorter (a reorg can change it).</summary>
     Task<Hash256?> GetBlockHashAsync(ulong number, CancellationToken cancel = default);
 

@@ -101,6 +101,13 @@ public sealed class JsonRpcL1Client : IL1Client, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<ulong?> GetTaggedBlockNumberAsync(string tag, CancellationToken cancel = default)
+    {
+        JsonElement block = await RequestAsync("eth_getBlockByNumber", [tag, false], cancel).ConfigureAwait(false);
+        return block.ValueKind == JsonValueKind.Object ? Quantity(block.GetProperty("number")) : null;
+    }
+
+    /// <inheritdoc />
     public async Task<Hash256?> GetBlockHashAsync(ulong number, CancellationToken cancel = default)
     {
         JsonElement block = await RequestAsync("eth_getBlockByNumber", ["0x" + number.ToString("x", CultureInfo.InvariantCulture), false], cancel).ConfigureAwait(false);

@@ -72,6 +72,29 @@ public class DepositReorgTests
     }
 
     [Fact]
+    public async Task With_the_finalized_tag_only_deposits_in_blocks_the_L1_calls_finalized_are_offered()
+    {
+        // anvil with 2 slots per epoch tags head - 4 "finalized" (two epochs, as post-merge Ethereum).
+        using var anvil = new AnvilNode(0, "--slots-in-an-epoch", "2");
+        var (_, _, bridge) = anvil.DeployL1(L2Set.ChainIds);
+        var feed = new DepositFeed(new DepositDeriver(anvil.Client, new DepositDeriverOptions { Bridge = bridge, BlockTag = "finalized" }), new MemoryKeyValueStore());
+        Assert.Throws<ArgumentException>(() => new DepositDeriver(anvil.Client, new DepositDeriverOptions { Bridge = bridge, BlockTag = "latest" }));
+
+        await DepositAsync(anvil, bridge, 901, Alice, 1_000);
+        ulong height = await anvil.Client.GetBlockNumberAsync();
+        Assert.Equal(0, await feed.PollAsync());
+        await ReorgWithOtherDeposit(anvil, bridge); // Alice's deposit was never final: gone
+        for (int i = 0; i < 3; i++) await anvil.Client.RequestAsync("evm_mine", []);
+        Assert.Equal(height - 1, await anvil.Client.GetTaggedBlockNumberAsync("finalized")); // the node's own answer
+        Assert.Equal(0, await feed.PollAsync());
+        Assert.Empty(feed.Pending(0, 64));
+        await anvil.Client.RequestAsync("evm_mine", []);
+        Assert.Equal(height, await anvil.Client.GetTaggedBlockNumberAsync("finalized"));
+        Assert.Equal(1, await feed.PollAsync());
+        AssertIsBobsDeposit(Assert.Single(feed.Pending(0, 64)));
+    }
+
+    [Fact]
     public async Task A_reorg_deeper_than_the_depth_under_a_deposit_read_but_not_yet_offered_is_followed()
     {
         using var anvil = new AnvilNode();
