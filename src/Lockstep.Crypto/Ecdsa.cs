@@ -6,8 +6,9 @@ namespace Lockstep.Crypto;
 
 /// <summary>
 /// ECDSA over secp256k1 as Ethereum uses it (Yellow Paper appendix F), backed by the native
-/// bitcoin-core libsecp256k1 (the build Secp256k1.Net ships). Recovery calls the library directly with one
-/// shared context (<see cref="NativeSecp256k1"/>); signing and key derivation go through the Secp256k1.Net wrapper
+/// bitcoin-core libsecp256k1. Recovery calls the library directly with one shared context
+/// (<see cref="Secp256k1Recovery"/> on <see cref="Secp256k1Library.Default"/>: the project's own build when present,
+/// else the one Secp256k1.Net ships); signing and key derivation go through the Secp256k1.Net wrapper
 /// with a context per thread. Callers may recover senders from many threads at once without locks.
 /// </summary>
 public static class Ecdsa
@@ -37,37 +38,12 @@ public static class Ecdsa
     /// <param name="recoveryId">0 or 1 (the parity of the ephemeral point's y).</param>
     /// <param name="address">The signer's address when the result is true, otherwise zero.</param>
     /// <remarks>
-    /// The hot path of sender recovery (issue 2): it calls libsecp256k1 directly (<see cref="NativeSecp256k1"/>)
-    /// with one shared context and stack buffers, without the wrapper's per-call checks and copies.
+    /// The hot path of sender recovery (issue 2): it calls libsecp256k1 directly (<see cref="Secp256k1Recovery"/>)
+    /// with one shared context and stack buffers, without the wrapper's per-call checks and copies, on the library
+    /// <see cref="Secp256k1Library"/> chose (the project's faster build when present).
     /// </remarks>
-    [SkipLocalsInit]
-    public static unsafe bool TryRecoverAddress(ReadOnlySpan<byte> messageHash32, ReadOnlySpan<byte> r32, ReadOnlySpan<byte> s32, int recoveryId, out Address address)
-    {
-        address = default;
-        // Ethereum only ever uses recovery ids 0/1: ids 2/3 (r >= p - n) are never produced by signers
-        // and are rejected by every client's ecrecover.
-        if ((uint)recoveryId > 1 || messageHash32.Length != 32 || r32.Length != 32 || s32.Length != 32) return false;
-        if (!InRange(r32) || !InRange(s32)) return false;
-
-        // Opaque libsecp256k1 structs: secp256k1_ecdsa_recoverable_signature is 65 bytes, secp256k1_pubkey 64
-        // (include/secp256k1_recovery.h, include/secp256k1.h); their layouts are never read here.
-        byte* compact = stackalloc byte[64];
-        byte* sig = stackalloc byte[65];
-        byte* pubkey = stackalloc byte[64];
-        byte* serialized = stackalloc byte[65];
-        r32.CopyTo(new Span<byte>(compact, 32));
-        s32.CopyTo(new Span<byte>(compact + 32, 32));
-        nint ctx = NativeSecp256k1.Context;
-        if (NativeSecp256k1.secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, sig, compact, recoveryId) != 1) return false;
-        fixed (byte* msg = messageHash32)
-        {
-            if (NativeSecp256k1.secp256k1_ecdsa_recover(ctx, pubkey, sig, msg) != 1) return false;
-        }
-        nuint len = 65;
-        if (NativeSecp256k1.secp256k1_ec_pubkey_serialize(ctx, serialized, &len, pubkey, NativeSecp256k1.EcUncompressed) != 1 || len != 65) return false;
-        address = PublicKeyToAddress(new ReadOnlySpan<byte>(serialized + 1, 64));
-        return true;
-    }
+    public static bool TryRecoverAddress(ReadOnlySpan<byte> messageHash32, ReadOnlySpan<byte> r32, ReadOnlySpan<byte> s32, int recoveryId, out Address address) =>
+        Secp256k1Library.Default.TryRecoverAddress(messageHash32, r32, s32, recoveryId, out address);
 
     /// <summary>The address of a 64-byte uncompressed public key (x || y): the last 20 bytes of its keccak-256.</summary>
     [SkipLocalsInit]
@@ -120,7 +96,7 @@ public static class Ecdsa
     }
 
     /// <summary>True when the 32-byte big-endian value is in [1, n-1].</summary>
-    private static bool InRange(ReadOnlySpan<byte> value32)
+    internal static bool InRange(ReadOnlySpan<byte> value32)
     {
         var v = new UInt256(value32);
         return !v.IsZero && v < N;
