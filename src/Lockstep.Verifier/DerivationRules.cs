@@ -69,6 +69,7 @@ internal sealed class DepositRule(IReadOnlyList<ulong> chainIds, IReadOnlyList<D
             Fail(chainIds[0], $"block {height}: {taken} deposits executed, but the superbatch's depositCount leaves only {expected.Count - _next} of the L1 queue (from #{firstIndex + (ulong)_next})");
             return;
         }
+        if (taken == 0) return;
         // Which deposit indexes the height executes: each once, and exactly the queue's next run (a dropped one is
         // named first, then the order per rollup, then the fields).
         var posted = new HashSet<ulong>();
