@@ -4,12 +4,15 @@
 # 10M-iteration ADD loop, a 10M-iteration DIV + checked-ADD loop and a 2M-iteration MULMOD loop (unoptimized solc:
 # 75, 189 and 80 instructions an iteration, mostly PUSH/DUP/SWAP/POP/JUMP).
 # Usage: bench/statetest-cases.sh [FILE.json ...]      prints: case, pass, user s, sys s
+# CLI=/path/to/lockstep runs that build instead of building this tree (A/B: copy one build aside, run both in turn).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FILES=("$@")
 [ ${#FILES[@]} -gt 0 ] || FILES=(../shared/conformance/ethereum-tests/GeneralStateTests/VMTests/vmPerformance/loopMul.json)
-dotnet build -c Release src/Lockstep.Cli -v q -nologo >/dev/null
-CLI=src/Lockstep.Cli/bin/Release/net10.0/lockstep
+if [ -z "${CLI:-}" ]; then
+  dotnet build -c Release src/Lockstep.Cli -v q -nologo >/dev/null
+  CLI=src/Lockstep.Cli/bin/Release/net10.0/lockstep
+fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"

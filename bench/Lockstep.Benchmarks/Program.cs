@@ -17,6 +17,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "erc20") return Erc20(args);
         if (args.Length > 0 && args[0] == "compute") return Compute(args);
         if (args.Length > 0 && args[0] == "erc20-nethereum") return Erc20Nethereum(args).GetAwaiter().GetResult();
+        if (args.Length > 0 && args[0] == "statetest-times") return StateTestTimes.Run(args);
         if (args.Length > 0 && args[0] == "compute-nethereum") return ComputeNethereum(args).GetAwaiter().GetResult();
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

@@ -4,10 +4,11 @@ using Lockstep.Primitives;
 namespace Lockstep.Evm;
 
 /// <summary>
-/// A fused run of stack-only instructions (PUSH0-PUSH32, DUP1-16, SWAP1-16, POP), optionally ended by JUMP or JUMPI:
-/// its whole effect on the stack, computed once by <see cref="StackRuns"/>, so the interpreter dispatches once instead
-/// of once per instruction. The run replaces the top <see cref="InCount"/> items with <see cref="OutCount"/> items,
-/// each a copy of an item that was on the stack before the run or a constant from the code.
+/// A fused run of stack-only instructions (PUSH0-PUSH32, DUP1-16, SWAP1-16, POP), optionally led by the JUMPDEST that
+/// starts its block and optionally ended by JUMP or JUMPI: its whole effect on the stack, computed once by
+/// <see cref="StackRuns"/>, so the interpreter dispatches once instead of once per instruction. The run replaces the top
+/// <see cref="InCount"/> items with <see cref="OutCount"/> items, each a copy of an item that was on the stack before
+/// the run or a constant from the code; it is applied as a short list of item moves and constant writes.
 /// </summary>
 public struct StackRun
 {
@@ -15,35 +16,52 @@ public struct StackRun
     public int InCount;
     /// <summary>Items written in their place, bottom first.</summary>
     public int OutCount;
-    /// <summary>Index into <see cref="StackRuns.Sources"/> of the first output's source.</summary>
-    public int SourceStart;
+    /// <summary><see cref="OutCount"/> - <see cref="InCount"/>: the change of the stack height.</summary>
+    public int SpDelta;
+    /// <summary>First entry of this run in <see cref="StackRuns.Moves"/> (a pair of ints per move).</summary>
+    public int MoveStart;
+    /// <summary>Number of item moves.</summary>
+    public int MoveCount;
+    /// <summary>First entry of this run in <see cref="StackRuns.ConstantWrites"/> (a pair of ints per write).</summary>
+    public int ConstantStart;
+    /// <summary>Number of constant writes (applied after the moves).</summary>
+    public int ConstantCount;
     /// <summary>pc after the run (after its JUMP or JUMPI when it has one).</summary>
     public int EndPc;
     /// <summary>0: no jump; 1: ends with JUMP; 2: ends with JUMPI.</summary>
     public int Jump;
-    /// <summary>Source of the jump destination (JUMP, JUMPI).</summary>
+    /// <summary>Source of the jump destination (JUMP, JUMPI): depth below the top, or ~constant index.</summary>
     public int DestSource;
-    /// <summary>Source of the JUMPI condition.</summary>
+    /// <summary>Source of the JUMPI condition: depth below the top, or ~constant index.</summary>
     public int CondSource;
     /// <summary>
-    /// True when the outputs can be written in order straight over the inputs: no output reads a slot that an
-    /// earlier output has overwritten (most runs; the others gather into a scratch buffer first).
+    /// For a destination that is a constant (PUSH ... JUMP, the usual case): the target pc, checked once by the
+    /// analysis, or <see cref="StackRuns.InvalidJump"/>; <see cref="StackRuns.NoJump"/> when the destination comes
+    /// from the stack and is checked when the run runs.
     /// </summary>
-    public bool Direct;
+    public int ConstantTarget;
+    /// <summary>
+    /// Index of the basic block the run enters when it starts at a JUMPDEST (the interpreter checks that block's gas
+    /// and stack bounds first, as the JUMPDEST would have), or -1.
+    /// </summary>
+    public int EnterBlock;
 }
 
 /// <summary>
 /// Stack-run fusion, a superinstruction pass over each analysed code: unoptimized Solidity spends most of its
 /// instructions shuffling the stack (loopMul's DIV loop: 189 instructions an iteration, 150 of them PUSH, DUP, SWAP,
-/// POP, JUMP and JUMPDEST), and the interpreter's cost is mostly the dispatch per instruction. A run of two or more
-/// stack-only instructions becomes one fused instruction: its first opcode byte in <see cref="Code"/> (the copy the
-/// interpreter reads) is replaced by <see cref="Marker"/>, and <see cref="RunAt"/> maps that pc to the run.
+/// POP, JUMP and JUMPDEST), and the interpreter's cost is mostly the dispatch per instruction. A run of stack-only
+/// instructions (two or more, counting a leading JUMPDEST) becomes one fused instruction: its first opcode byte in
+/// <see cref="Code"/> (the copy the interpreter reads) is replaced by <see cref="Marker"/>, and <see cref="RunAt"/>
+/// maps that pc to the run.
 /// </summary>
 /// <remarks>
-/// Why this is exact: a run lies inside one basic block (none of its instructions starts or ends a block, except the
-/// final JUMP or JUMPI, which ends it), so the block's entry check already covered the gas and stack bounds of every
-/// instruction in it, and nothing inside a run can fail; JUMP and JUMPI destinations are still checked when they run.
-/// A source value &gt;= 0 is an item's depth below the top before the run (0 = top); a negative value s is constant ~s.
+/// Why this is exact: a run lies inside one basic block (none of its instructions starts or ends a block, except a
+/// leading JUMPDEST, whose block check the run makes first, and the final JUMP or JUMPI, which ends it), so the block's
+/// entry check covers the gas and stack bounds of every instruction in it, and nothing inside a run can fail; JUMP and
+/// JUMPI destinations are still checked (a constant one once, here). The net effect is a parallel assignment of the
+/// top items; it is sequenced into moves so that no item is overwritten before every move reading it has run, a cycle
+/// (SWAP) saving one item to a temporary slot above the stack (<see cref="SlackItems"/>). Constants are written last.
 /// <see cref="Marker"/> (0xb0) is undefined in every fork, so a real 0xb0 in the code (RunAt = -1) still halts.
 /// </remarks>
 public sealed unsafe class StackRuns
@@ -51,25 +69,32 @@ public sealed unsafe class StackRuns
     /// <summary>The opcode byte that marks the start of a fused run in <see cref="Code"/>.</summary>
     public const byte Marker = 0xb0;
 
-    /// <summary>Most items a run may write (the size of the virtual machine's scratch buffer).</summary>
+    /// <summary>Most items a run may write.</summary>
     public const int MaxOutputs = 32;
 
-    /// <summary><see cref="Apply"/>'s jump target when the run does not jump (no JUMP, or a JUMPI not taken).</summary>
+    /// <summary>Jump target of a run that does not jump (no JUMP, or a JUMPI not taken), or whose destination is dynamic.</summary>
     public const int NoJump = -1;
 
-    /// <summary><see cref="Apply"/>'s jump target when the destination is not a JUMPDEST (the stack is left unchanged).</summary>
+    /// <summary>Jump target when the destination is not a JUMPDEST.</summary>
     public const int InvalidJump = -2;
-
-    /// <summary>Depth of the original stack the symbolic execution models; a run that reaches deeper ends there.</summary>
-    private const int ModelDepth = 48;
 
     /// <summary>Longest run fused (keeps the symbolic stack within its buffer).</summary>
     private const int MaxOps = 40;
 
+    /// <summary>First temporary slot of a cycle-breaking move, in items above the top before the run (above every output).</summary>
+    private const int TempBase = MaxOps + 2;
+
+    /// <summary>Items every EVM stack must have allocated above its 1024 so a run's temporaries fit.</summary>
+    public const int SlackItems = TempBase + MaxOutputs / 2 + 6;
+
+    /// <summary>Depth of the original stack the symbolic execution models; a run that reaches deeper ends there.</summary>
+    private const int ModelDepth = 48;
+
     private readonly byte[] _code;
     private readonly int[] _runAt;
     private readonly StackRun[] _runs;
-    private readonly int[] _sources;
+    private readonly int[] _moves;
+    private readonly int[] _constantWrites;
     private readonly UInt256[] _constants;
 
     /// <summary>The padded code with run starts marked (pinned); the interpreter dispatches on this copy.</summary>
@@ -78,19 +103,25 @@ public sealed unsafe class StackRuns
     public int* RunAt { get; }
     /// <summary>The runs (pinned).</summary>
     public StackRun* Runs { get; }
-    /// <summary>Output sources of all runs (pinned).</summary>
-    public int* Sources { get; }
+    /// <summary>
+    /// Item moves of all runs (pinned): pairs (destination, source) of byte offsets from the top item before the run,
+    /// in the order they must run.
+    /// </summary>
+    public int* Moves { get; }
+    /// <summary>Constant writes of all runs (pinned): pairs (destination byte offset from the top item, constant index).</summary>
+    public int* ConstantWrites { get; }
     /// <summary>PUSH constants of all runs (pinned).</summary>
     public UInt256* Constants { get; }
     /// <summary>Number of runs.</summary>
-    public int Count => _runs.Length;
+    public int Count { get; }
 
     /// <summary>
-    /// Finds and fuses the runs of <paramref name="code"/> (unpadded) for <paramref name="set"/>; nothing is fused when
-    /// the set defines the marker opcode, and PUSH0 only where the set defines it.
+    /// Finds and fuses the runs of <paramref name="code"/> (unpadded) for <paramref name="set"/>, given the block index
+    /// of each block start (<see cref="CodeAnalysis.BlockAt"/>); nothing is fused when the set defines the marker
+    /// opcode, and PUSH0 only where the set defines it.
     /// </summary>
     [SkipLocalsInit]
-    public StackRuns(ReadOnlySpan<byte> code, InstructionSet set)
+    public StackRuns(ReadOnlySpan<byte> code, InstructionSet set, ReadOnlySpan<int> blockAt)
     {
         bool enabled = !set.Defined[Marker];
         bool push0 = set.Defined[0x5f];
@@ -99,22 +130,32 @@ public sealed unsafe class StackRuns
         _runAt = GC.AllocateArray<int>(code.Length + 1, pinned: true);
         Array.Fill(_runAt, -1);
         var runs = new List<StackRun>();
-        var sources = new List<int>();
+        var moves = new List<int>();
+        var constantWrites = new List<int>();
         var constants = new List<UInt256>();
+        bool[] jumpDests = JumpDests(code);
         Span<int> sym = stackalloc int[ModelDepth + MaxOps + 1];
+        var pending = new List<(int Dst, int Src)>(MaxOutputs);
 
         int pc = 0;
         while (pc < code.Length)
         {
             byte op = code[pc];
-            if (!enabled || !IsStackOnly(op, push0))
+            int first = pc, enterBlock = -1;
+            if (enabled && op == 0x5b && pc + 1 < code.Length && IsStackOnly(code[pc + 1], push0))
             {
-                pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
+                // A JUMPDEST followed by stack instructions: the run enters the JUMPDEST's block itself.
+                enterBlock = blockAt[pc];
+                first = pc + 1;
+            }
+            else if (!enabled || !IsStackOnly(op, push0))
+            {
+                pc += Width(op);
                 continue;
             }
             // Symbolic execution: sym[p] for p < len is the item at height p above the modelled bottom.
             for (int p = 0; p < ModelDepth; p++) sym[p] = ModelDepth - 1 - p;
-            int len = ModelDepth, ops = 0, end = pc, constantsBefore = constants.Count;
+            int len = ModelDepth, ops = enterBlock >= 0 ? 1 : 0, end = first, constantsBefore = constants.Count;
             while (end < code.Length && ops < MaxOps)
             {
                 byte o = code[end];
@@ -149,12 +190,17 @@ public sealed unsafe class StackRuns
                 ops++;
             }
 
-            int jump = 0, dest = 0, cond = 0;
+            int jump = 0, dest = 0, cond = 0, constantTarget = NoJump;
             if (end < code.Length && (code[end] == 0x56 || code[end] == 0x57) && len >= 2)
             {
                 jump = code[end] == 0x56 ? 1 : 2;
                 dest = sym[--len];
                 if (jump == 2) cond = sym[--len];
+                if (dest < 0)
+                {
+                    UInt256 d = constants[~dest];
+                    constantTarget = d.FitsInUlong && d.U0 < (ulong)code.Length && jumpDests[(int)d.U0] ? (int)d.U0 : InvalidJump;
+                }
                 end++;
                 ops++;
             }
@@ -166,100 +212,112 @@ public sealed unsafe class StackRuns
             {
                 // Not worth a run (or too wide): leave the first instruction to the interpreter and move on.
                 constants.RemoveRange(constantsBefore, constants.Count - constantsBefore);
-                pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
+                pc += Width(op);
                 continue;
             }
             int inCount = ModelDepth - k;
-            bool direct = true;
-            for (int j = 0; j < outCount && direct; j++)
+            // Output j lands at item offset j - inCount + 1 from the top; a source at depth s sits at offset -s.
+            pending.Clear();
+            int constantStart = constantWrites.Count / 2;
+            for (int j = 0; j < outCount; j++)
             {
-                // Output j lands on the item at depth inCount - 1 - j; a later output must not read that item.
-                for (int later = j + 1; later < outCount; later++)
+                int source = sym[k + j], at = j - inCount + 1;
+                if (source < 0)
                 {
-                    if (sym[k + later] == inCount - 1 - j) { direct = false; break; }
+                    constantWrites.Add(at * 32);
+                    constantWrites.Add(~source);
+                }
+                else if (-source != at)
+                {
+                    pending.Add((at, -source));
                 }
             }
+            int moveStart = moves.Count / 2;
+            Sequence(pending, moves);
             _runAt[pc] = runs.Count;
             runs.Add(new StackRun
             {
                 InCount = inCount,
-                Direct = direct,
                 OutCount = outCount,
-                SourceStart = sources.Count,
+                SpDelta = outCount - inCount,
+                MoveStart = moveStart,
+                MoveCount = moves.Count / 2 - moveStart,
+                ConstantStart = constantStart,
+                ConstantCount = constantWrites.Count / 2 - constantStart,
                 EndPc = end,
                 Jump = jump,
                 DestSource = dest,
                 CondSource = cond,
+                ConstantTarget = constantTarget,
+                EnterBlock = enterBlock,
             });
-            for (int p = k; p < len; p++) sources.Add(sym[p]);
             _code[pc] = Marker;
             pc = end;
         }
 
+        Count = runs.Count;
         _runs = GC.AllocateArray<StackRun>(Math.Max(runs.Count, 1), pinned: true);
         runs.CopyTo(_runs);
-        _sources = GC.AllocateArray<int>(Math.Max(sources.Count, 1), pinned: true);
-        sources.CopyTo(_sources);
+        _moves = GC.AllocateArray<int>(Math.Max(moves.Count, 2), pinned: true);
+        moves.CopyTo(_moves);
+        _constantWrites = GC.AllocateArray<int>(Math.Max(constantWrites.Count, 2), pinned: true);
+        constantWrites.CopyTo(_constantWrites);
         _constants = GC.AllocateArray<UInt256>(Math.Max(constants.Count, 1), pinned: true);
         constants.CopyTo(_constants);
         Code = (byte*)Unsafe.AsPointer(ref _code[0]);
         RunAt = (int*)Unsafe.AsPointer(ref _runAt[0]);
         Runs = (StackRun*)Unsafe.AsPointer(ref _runs[0]);
-        Sources = (int*)Unsafe.AsPointer(ref _sources[0]);
+        Moves = (int*)Unsafe.AsPointer(ref _moves[0]);
+        ConstantWrites = (int*)Unsafe.AsPointer(ref _constantWrites[0]);
         Constants = (UInt256*)Unsafe.AsPointer(ref _constants[0]);
     }
 
     /// <summary>
-    /// Applies <paramref name="run"/> to the stack whose <paramref name="sp"/> items start at <paramref name="stack"/>:
-    /// gathers the outputs into <paramref name="scratch"/> (at least <see cref="MaxOutputs"/> items), reads the jump
-    /// destination and condition, then writes the outputs over the inputs. Returns the new stack height in the low 32
-    /// bits and the jump target in the high 32 bits (<see cref="NoJump"/> or <see cref="InvalidJump"/> otherwise).
+    /// Orders a parallel assignment of item slots (every destination distinct, none equal to its source) into
+    /// sequential moves appended to <paramref name="moves"/> as byte-offset pairs: a move runs once no pending move
+    /// still reads its destination; when only cycles are left, one destination is first saved to a temporary slot
+    /// and its readers read that instead.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static long Apply(StackRuns runs, StackRun* run, UInt256* stack, int sp, UInt256* scratch, CodeInfo codeInfo)
+    private static void Sequence(List<(int Dst, int Src)> pending, List<int> moves)
     {
-        UInt256* top = stack + sp - 1;
-        UInt256* constants = runs.Constants;
-        int* src = runs.Sources + run->SourceStart;
-        int outCount = run->OutCount;
-        long target = NoJump;
-        if (run->Jump != 0)
+        int temp = TempBase;
+        while (pending.Count > 0)
         {
-            int d = run->DestSource;
-            UInt256* dest = d >= 0 ? top - d : constants + ~d;
-            bool taken = true;
-            if (run->Jump == 2)
+            int ready = -1;
+            for (int i = 0; i < pending.Count && ready < 0; i++)
             {
-                int c = run->CondSource;
-                taken = !(c >= 0 ? top[-c] : constants[~c]).IsZero;
+                bool read = false;
+                for (int j = 0; j < pending.Count && !read; j++) read = j != i && pending[j].Src == pending[i].Dst;
+                if (!read) ready = i;
             }
-            if (taken)
+            if (ready >= 0)
             {
-                if (!dest->FitsInUlong || !codeInfo.IsJumpDest(dest->U0)) return ((long)InvalidJump << 32) | (uint)sp;
-                target = (long)dest->U0;
+                moves.Add(pending[ready].Dst * 32);
+                moves.Add(pending[ready].Src * 32);
+                pending.RemoveAt(ready);
+                continue;
             }
+            int saved = pending[0].Dst;
+            moves.Add(temp * 32);
+            moves.Add(saved * 32);
+            for (int j = 0; j < pending.Count; j++)
+                if (pending[j].Src == saved) pending[j] = (pending[j].Dst, temp);
+            temp++;
         }
-        // The jump operands are read above, before any output overwrites them.
-        UInt256* to = stack + sp - run->InCount;
-        if (run->Direct)
-        {
-            for (int i = 0; i < outCount; i++)
-            {
-                int from = src[i];
-                to[i] = from >= 0 ? top[-from] : constants[~from];
-            }
-        }
-        else
-        {
-            for (int i = 0; i < outCount; i++)
-            {
-                int from = src[i];
-                scratch[i] = from >= 0 ? top[-from] : constants[~from];
-            }
-            for (int i = 0; i < outCount; i++) to[i] = scratch[i];
-        }
-        return (target << 32) | (uint)(sp - run->InCount + outCount);
     }
+
+    /// <summary>JUMPDEST positions of <paramref name="code"/> (not inside PUSH data).</summary>
+    private static bool[] JumpDests(ReadOnlySpan<byte> code)
+    {
+        var dests = new bool[code.Length];
+        for (int i = 0; i < code.Length; i += Width(code[i]))
+            if (code[i] == 0x5b) dests[i] = true;
+        return dests;
+    }
+
+    /// <summary>Bytes of the instruction starting with <paramref name="op"/> (PUSH1..PUSH32 carry immediates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Width(byte op) => op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
 
     /// <summary>PUSH0-PUSH32, DUP1-16, SWAP1-16 and POP: instructions that only move stack items (the same in every fork since Shanghai).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

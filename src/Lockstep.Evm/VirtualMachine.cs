@@ -27,8 +27,6 @@ public sealed unsafe class VirtualMachine : IDisposable
 {
     private readonly UInt256*[] _stacks = new UInt256*[EvmLimits.CallDepthLimit + 2];
     private readonly CodeCache _codeCache = new();
-    /// <summary>Where a fused stack run gathers its outputs before writing them back (runs never nest).</summary>
-    private UInt256* _runScratch = (UInt256*)NativeMemory.AlignedAlloc((nuint)(StackRuns.MaxOutputs * sizeof(UInt256)), 32);
 
     public VirtualMachine(InstructionSet? instructions = null) => Instructions = instructions ?? InstructionSet.Cancun;
 
@@ -61,7 +59,8 @@ public sealed unsafe class VirtualMachine : IDisposable
         UInt256* s = _stacks[depth];
         if (s == null)
         {
-            s = (UInt256*)NativeMemory.AlignedAlloc((nuint)(EvmLimits.StackLimit * sizeof(UInt256)), 32);
+            // Slack above the 1024 items: a fused run's cycle-breaking temporaries (StackRuns.SlackItems).
+            s = (UInt256*)NativeMemory.AlignedAlloc((nuint)((EvmLimits.StackLimit + StackRuns.SlackItems) * sizeof(UInt256)), 32);
             _stacks[depth] = s;
         }
         return s;
@@ -227,7 +226,9 @@ public sealed unsafe class VirtualMachine : IDisposable
         StackRuns runs = analysis.Runs;
         byte* code = runs.Code;
         int* runAt = runs.RunAt;
-        UInt256* scratch = f.Vm._runScratch;
+        UInt256* constants = runs.Constants;
+        // The original code: whether a JUMPDEST is next (a run may have replaced its byte in the dispatch copy).
+        byte* original = f.Code;
         BasicBlock* blocks = analysis.Blocks;
         int* blockAt = analysis.BlockAt;
         bool[] endsBlock = set.EndsBlock;
@@ -236,9 +237,10 @@ public sealed unsafe class VirtualMachine : IDisposable
         long gas = f.Gas;
         ExecStatus s;
         BasicBlock* block;
+        StackRun* run;
         int above;
         // Frame entry enters the first block (a leading JUMPDEST enters it itself).
-        if (code[pc] != 0x5b)
+        if (original[pc] != 0x5b)
         {
             block = blocks + blockAt[pc];
             above = sp - block->MinSp;
@@ -303,7 +305,7 @@ public sealed unsafe class VirtualMachine : IDisposable
                     sp -= 2;
                     if (stack[sp].IsZero)
                     {
-                        if (code[pc] == 0x5b) continue;
+                        if (original[pc] == 0x5b) continue;
                         goto enterBlock;
                     }
                     ref UInt256 dest = ref stack[sp + 1];
@@ -315,22 +317,8 @@ public sealed unsafe class VirtualMachine : IDisposable
                 {
                     int ri = runAt[pc - 1];
                     if (ri < 0) goto default; // a real (undefined) 0xb0
-                    // A fused run of stack instructions (StackRuns), applied out of line: this method's registers are
-                    // too few for the gather loop, which the JIT then runs from spilled locals.
-                    StackRun* run = runs.Runs + ri;
-                    long applied = StackRuns.Apply(runs, run, stack, sp, scratch, codeInfo);
-                    sp = (int)applied;
-                    int target = (int)(applied >> 32);
-                    if (target >= 0)
-                    {
-                        pc = target;
-                        continue;
-                    }
-                    if (target == StackRuns.InvalidJump) { s = ExecStatus.InvalidJump; goto exit; }
-                    pc = run->EndPc;
-                    // After a JUMPI not taken the next instruction starts a block (a JUMPDEST enters its own).
-                    if (run->Jump == 0 || code[pc] == 0x5b) continue;
-                    goto enterBlock;
+                    run = runs.Runs + ri;
+                    goto applyRun;
                 }
                 case 0x5b:
                     // JUMPDEST starts a block: charge it (this JUMPDEST included) and check its stack bounds.
@@ -397,8 +385,89 @@ public sealed unsafe class VirtualMachine : IDisposable
                     pc = f.Pc;
                     gas = f.Gas;
                     if (s != ExecStatus.Continue) goto exit;
-                    if (!endsBlock[op] || code[pc] == 0x5b) continue;
+                    if (!endsBlock[op] || original[pc] == 0x5b) continue;
                     goto enterBlock;
+            }
+
+        // A fused run of stack instructions (StackRuns): its block check when it starts at a JUMPDEST, its jump, then
+        // its moves and constant writes. A run that jumps (or falls through a JUMPI) to the start of another run goes
+        // straight on to it, without a dispatch (solc's code is mostly such runs, one per basic block).
+        applyRun:
+            {
+                if (run->EnterBlock >= 0)
+                {
+                    block = blocks + run->EnterBlock;
+                    above = sp - block->MinSp;
+                    if ((uint)above > (uint)block->SpRange)
+                    {
+                        s = sp < block->UnderflowBelow ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
+                        goto exit;
+                    }
+                    if ((gas -= block->Gas) < 0) { s = ExecStatus.OutOfGas; goto exit; }
+                }
+                byte* top = (byte*)(stack + sp - 1);
+                int target = StackRuns.NoJump;
+                if (run->Jump != 0)
+                {
+                    bool taken = true;
+                    if (run->Jump == 2)
+                    {
+                        int c = run->CondSource;
+                        taken = !(c >= 0 ? *(UInt256*)(top - c * 32) : constants[~c]).IsZero;
+                    }
+                    if (taken)
+                    {
+                        target = run->ConstantTarget;
+                        if (target == StackRuns.NoJump)
+                        {
+                            ref UInt256 dest = ref *(UInt256*)(top - run->DestSource * 32);
+                            target = dest.FitsInUlong && codeInfo.IsJumpDest(dest.U0) ? (int)dest.U0 : StackRuns.InvalidJump;
+                        }
+                        if (target == StackRuns.InvalidJump) { s = ExecStatus.InvalidJump; goto exit; }
+                    }
+                }
+                int* move = runs.Moves + 2 * run->MoveStart;
+                for (int m = run->MoveCount; m > 0; m--, move += 2)
+                    *(UInt256*)(top + move[0]) = *(UInt256*)(top + move[1]);
+                int* write = runs.ConstantWrites + 2 * run->ConstantStart;
+                for (int w = run->ConstantCount; w > 0; w--, write += 2)
+                    *(UInt256*)(top + write[0]) = constants[write[1]];
+                sp += run->SpDelta;
+                if (target >= 0)
+                {
+                    // The target is a JUMPDEST: a run starting there makes its block check itself.
+                    int next = runAt[target];
+                    if (next >= 0)
+                    {
+                        run = runs.Runs + next;
+                        pc = target + 1;
+                        goto applyRun;
+                    }
+                    pc = target;
+                    continue;
+                }
+                pc = run->EndPc;
+                if (run->Jump == 0) continue;
+                // After a JUMPI not taken the next instruction starts a block (a JUMPDEST enters its own).
+                if (original[pc] != 0x5b)
+                {
+                    block = blocks + blockAt[pc];
+                    above = sp - block->MinSp;
+                    if ((uint)above > (uint)block->SpRange)
+                    {
+                        s = sp < block->UnderflowBelow ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
+                        goto exit;
+                    }
+                    if ((gas -= block->Gas) < 0) { s = ExecStatus.OutOfGas; goto exit; }
+                }
+                int following = runAt[pc];
+                if (following >= 0)
+                {
+                    run = runs.Runs + following;
+                    pc++;
+                    goto applyRun;
+                }
+                continue;
             }
 
         // Entering the block at pc (not a JUMPDEST: those enter their own block when they run).
@@ -432,8 +501,6 @@ public sealed unsafe class VirtualMachine : IDisposable
             if (_stacks[i] != null) NativeMemory.AlignedFree(_stacks[i]);
             _stacks[i] = null;
         }
-        if (_runScratch != null) NativeMemory.AlignedFree(_runScratch);
-        _runScratch = null;
         GC.SuppressFinalize(this);
     }
 

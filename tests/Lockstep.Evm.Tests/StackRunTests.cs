@@ -114,18 +114,24 @@ public class StackRunTests
     [Fact]
     public void RunsAreFoundAndMarked()
     {
-        // PUSH1 1, PUSH1 2, SWAP1, POP (one run of four), ADD-free STOP; a lone DUP1 after JUMPDEST is not a run.
+        // PUSH1 1, PUSH1 2, SWAP1, POP (one run of four), then JUMPDEST, DUP1 (a run that enters the JUMPDEST's block), STOP.
         byte[] code = [0x60, 0x01, 0x60, 0x02, 0x90, 0x50, 0x5b, 0x80, 0x00];
         var analysis = new CodeAnalysis(code, InstructionSet.Cancun);
-        Assert.Equal(1, analysis.Runs.Count);
+        Assert.Equal(2, analysis.Runs.Count);
         unsafe
         {
             Assert.Equal(StackRuns.Marker, analysis.Runs.Code[0]);
+            Assert.Equal(StackRuns.Marker, analysis.Runs.Code[6]);
             Assert.Equal(0x80, analysis.Runs.Code[7]);
             StackRun run = analysis.Runs.Runs[0];
             Assert.Equal(0, run.InCount);
             Assert.Equal(1, run.OutCount);
             Assert.Equal(6, run.EndPc);
+            Assert.Equal(-1, run.EnterBlock);
+            StackRun entering = analysis.Runs.Runs[1];
+            Assert.Equal(analysis.BlockAt[6], entering.EnterBlock);
+            Assert.Equal(1, entering.OutCount);
+            Assert.Equal(8, entering.EndPc);
         }
     }
 
