@@ -122,9 +122,14 @@ public sealed partial class Devnet
             Inbox = L1Contracts.Inbox,
             SequencerKey = SequencerL1Account.PrivateKey,
             MaxBatchDelay = TimeSpan.FromSeconds(Options.PostEverySeconds),
+            // --l1-confirmations K: a submit counts once K blocks were built on top of its own (K + 1 confirmations),
+            // the same depth deposits are read at; K = 0 (the devnet default): its receipt's block is enough.
+            Confirmations = (int)Math.Min(Options.L1Confirmations + 1, 10_001),
             Faults = Faults, // dev mode only: forged claimed roots (DevnetFaults.cs)
         });
         Poster.Failed += e => PosterFailed?.Invoke(e);
+        Poster.Reorged += r => PosterFailed?.Invoke(new L1Exception(
+            $"an L1 reorg dropped the submit of superbatch {r.Index} ({r.TransactionHash}, was in L1 block {r.LostBlock}) before its confirmations; sending it again"));
         Poster.Start();
         // Deposits: derived from L1 at the configured depth, executed at the start of the destination's next block.
         // The feed keeps its L1 cursor in the poster's store; what was executed is read from the rollups' state.
