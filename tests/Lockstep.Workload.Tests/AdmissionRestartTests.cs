@@ -13,6 +13,7 @@ namespace Lockstep.Workload.Tests;
 /// The builder protection survives a restart (issue 8: "a failed bundle costs its sender something or is
 /// rate-limited"; a restart must not hand a spammer a fresh burst): the buckets are kept in the sequencer's database.
 /// </summary>
+[Collection(DevnetCollection.Name)]
 public sealed class AdmissionRestartTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Lockstep.Workload.Tests;
 /// <c>lockstep bench</c> runs that need a devnet (short): settling on an external L1 (issue 8, "drives a devnet
 /// (embedded or anvil L1)"), checked against anvil's own logs; the soak's rounds; the plain progress lines.
 /// </summary>
+[Collection(DevnetCollection.Name)]
 public sealed class BenchRunTests
 {
     private static readonly Hash256 SubmittedTopic = Keccak256.Compute(System.Text.Encoding.ASCII.GetBytes(

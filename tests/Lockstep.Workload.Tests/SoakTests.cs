@@ -16,6 +16,7 @@ namespace Lockstep.Workload.Tests;
 /// collection does not keep growing from round to round. The long soak is the same with more rounds
 /// (docs/load.md: LOCKSTEP_SOAK_ROUNDS).
 /// </summary>
+[Collection(DevnetCollection.Name)]
 public sealed class SoakTests(ITestOutputHelper output)
 {
     private const int Senders = 24;
