@@ -9,7 +9,9 @@
 # "everything included", per accepted transaction: less sensitive to machine load than wall-clock rates.
 # A/B: LOCKSTEP_CLI_DLL_B=path/to/other/lockstep.dll adds a third node, "lockstep-B", to every round (interleaved).
 # MODES="single" (default "single batch") limits the modes.
-# Usage: [SENDERS=200] [RUNS=1] [MODES="single batch"] [LOCKSTEP_CLI_DLL_B=...] tools/bench/rpc-side-by-side.sh
+# WARMUP=1 first sends one unmeasured round of the same size to each fresh node (other transfers: the next nonces),
+# then measures the second round: the warm figures, without the JIT and first-use costs of a fresh process.
+# Usage: [SENDERS=200] [RUNS=1] [MODES="single batch"] [WARMUP=1] [LOCKSTEP_CLI_DLL_B=...] tools/bench/rpc-side-by-side.sh
 #        [rpc-send.mjs options, e.g. --txs 10000 --concurrency 16]
 set -euo pipefail
 senders=${SENDERS:-200}
@@ -61,6 +63,11 @@ for run in $(seq "${RUNS:-1}"); do
   for mode in ${MODES:-single batch}; do
     for name in $names; do
       start_node "$name"
+      if [ -n "${WARMUP:-}" ]; then
+        node tools/bench/rpc-send.mjs --url "$url" --name "$name-warmup" --mode "$mode" --senders "$senders" --json "$@" > /dev/null || echo "($name $mode warm-up: not every transaction was accepted and included)"
+        # Pre-sign the measured round's transfers now (cached by starting nonce), so the node idles less in the window.
+        node tools/bench/rpc-send.mjs --url "$url" --sign-only --mode "$mode" --senders "$senders" "$@" > /dev/null
+      fi
       before=$(cpu_ticks)
       out=$(mktemp)
       node tools/bench/rpc-send.mjs --url "$url" --name "$name" --mode "$mode" --senders "$senders" --json "$@" > "$out" || echo "($name $mode: not every transaction was accepted and included)"
