@@ -41,7 +41,14 @@ public sealed partial class Devnet
             log.LogWarning("fault injection armed (dev mode): {Faults}", DevnetFaults.Format(faults.Faults));
             faults.Injected += (f, what) => log.LogWarning("injected fault {Kind} at superblock {Height}: {What}", f.Kind, f.Height, what);
         }
-        PosterFailed += e => log.LogWarning("L1 posting failed (will retry): {Error}", e.Message);
+        // The poster retries every half second: the same failure is written once per 30 s with the count held back.
+        var repeated = new RepeatedMessages(TimeSpan.FromSeconds(30));
+        PosterFailed += e =>
+        {
+            if (!repeated.ShouldWrite(e.Message, out int heldBack)) return;
+            if (heldBack == 0) log.LogWarning("L1 posting failed (will retry): {Error}", e.Message);
+            else log.LogWarning("L1 posting failed (will retry): {Error} (the previous failure repeated {Repeats} more times)", e.Message, heldBack);
+        };
         if (Poster is { } poster)
             poster.Posted += p => log.LogInformation("superbatch {Index} posted: superblocks {First}-{Last}, L1 transaction {L1Tx} in block {L1Block}, {Bytes} calldata bytes, {Gas} gas",
                 p.Index, p.FirstHeight, p.LastHeight, p.Receipt.TransactionHash, p.Receipt.BlockNumber, p.CalldataBytes, p.Receipt.GasUsed);

@@ -168,6 +168,28 @@ public sealed class ConfigAndLogTests : IDisposable
     }
 
     [Fact]
+    public void RepeatedMessages_PassTheFirst_HoldCopiesWithinTheWindow_ThenCountThem()
+    {
+        // The poster retries twice a second: after a slashing the L1 refuses every round with the same text.
+        DateTime now = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var r = new RepeatedMessages(TimeSpan.FromSeconds(30), () => now);
+        Assert.True(r.ShouldWrite("eth_estimateGas: execution reverted", out int held));
+        Assert.Equal(0, held);
+        for (int i = 0; i < 5; i++)
+        {
+            now = now.AddSeconds(0.5);
+            Assert.False(r.ShouldWrite("eth_estimateGas: execution reverted", out _));
+        }
+        now = now.AddSeconds(30);
+        Assert.True(r.ShouldWrite("eth_estimateGas: execution reverted", out held));
+        Assert.Equal(5, held);
+        now = now.AddSeconds(1);
+        Assert.False(r.ShouldWrite("eth_estimateGas: execution reverted", out _));
+        Assert.True(r.ShouldWrite("L1 unreachable", out held)); // another text passes at once, with the count of the one before
+        Assert.Equal(1, held);
+    }
+
+    [Fact]
     public void Logs_JsonFormat_OneObjectPerLine_AndLevelsFilter()
     {
         string dir = Path.Combine(_dir, "json");
