@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lockstep.Execution;
 using Lockstep.Primitives;
 using Lockstep.State;
@@ -108,7 +109,11 @@ public sealed class BlockInProgress
         if (systemTx.ChainId != new UInt256(ChainId)) throw new ArgumentException($"protocol transaction for chain {systemTx.ChainId}, block of chain {ChainId}", nameof(systemTx));
         result = null!;
         if (systemTx.GasLimit > GasLimit - _gasUsed) return false;
-        result = _processor.ExecuteSystem(to, systemTx.Data.ToArray(), systemTx.GasLimit);
+        // The calldata array itself when the transaction holds a whole one (the sequencer's deliveries): no copy per leg.
+        byte[] data = MemoryMarshal.TryGetArray(systemTx.Data, out ArraySegment<byte> whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
+            ? whole.Array
+            : systemTx.Data.ToArray();
+        result = _processor.ExecuteSystem(to, data, systemTx.GasLimit);
         Append(systemTx, SystemTransaction.ProtocolSender, result);
         return true;
     }
@@ -169,7 +174,7 @@ public sealed class BlockInProgress
         if (InBundle) throw new InvalidOperationException("commit or revert the open bundle before sealing");
         _sealed = true;
         var bloom = new Bloom();
-        foreach (Receipt r in _receipts) bloom.Accumulate(r.Bloom);
+        foreach (Receipt r in _receipts) r.AccumulateBloomInto(bloom);
         var header = new BlockHeader
         {
             ParentHash = _parent.Hash,

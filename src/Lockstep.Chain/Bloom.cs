@@ -57,12 +57,35 @@ public sealed class Bloom
     }
 
     /// <summary>Sets the three bits of <paramref name="item"/> (an address or a topic).</summary>
-    public void AddItem(ReadOnlySpan<byte> item)
+    public void AddItem(ReadOnlySpan<byte> item) => SetBits(_bytes, item);
+
+    /// <summary>ORs the bloom bits of <paramref name="logs"/> into <paramref name="bloom"/>, 256 bytes in the bloom's layout.</summary>
+    public static void AddTo(Span<byte> bloom, IReadOnlyList<LogEntry> logs)
+    {
+        if (bloom.Length != Size) throw new ArgumentException("a bloom is 256 bytes", nameof(bloom));
+        Span<byte> buffer = stackalloc byte[20];
+        for (int i = 0; i < logs.Count; i++)
+        {
+            LogEntry log = logs[i];
+            log.Address.CopyTo(buffer);
+            SetBits(bloom, buffer);
+            foreach (Hash256 topic in log.Topics) SetBits(bloom, topic);
+        }
+    }
+
+    private static void SetBits(Span<byte> bloom, in Hash256 topic)
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        topic.CopyTo(buffer);
+        SetBits(bloom, buffer);
+    }
+
+    private static void SetBits(Span<byte> bloom, ReadOnlySpan<byte> item)
     {
         BitCache.Entry bits = BitCache.Get(item);
-        _bytes[Size - 1 - bits.Bit0 / 8] |= (byte)(1 << (bits.Bit0 % 8));
-        _bytes[Size - 1 - bits.Bit1 / 8] |= (byte)(1 << (bits.Bit1 % 8));
-        _bytes[Size - 1 - bits.Bit2 / 8] |= (byte)(1 << (bits.Bit2 % 8));
+        bloom[Size - 1 - bits.Bit0 / 8] |= (byte)(1 << (bits.Bit0 % 8));
+        bloom[Size - 1 - bits.Bit1 / 8] |= (byte)(1 << (bits.Bit1 % 8));
+        bloom[Size - 1 - bits.Bit2 / 8] |= (byte)(1 << (bits.Bit2 % 8));
     }
 
     /// <summary>

@@ -17,16 +17,37 @@ public sealed class Receipt
     public bool Success { get; init; }
     /// <summary>Gas used by this and every earlier transaction of the block.</summary>
     public ulong CumulativeGasUsed { get; init; }
-    public Bloom Bloom { get; init; } = new();
+    private Bloom? _bloom;
+
+    /// <summary>
+    /// The logs bloom: as given (decoded receipts), else computed from <see cref="Logs"/> on first use. A block builder
+    /// never asks for it (the block bloom and the encoding take the bits from the logs directly), so building does not
+    /// allocate a 256-byte bloom per receipt.
+    /// </summary>
+    public Bloom Bloom
+    {
+        get
+        {
+            if (_bloom is not null) return _bloom;
+            var bloom = new Bloom();
+            bloom.Add(Logs);
+            return _bloom = bloom;
+        }
+        init => _bloom = value;
+    }
+
     public IReadOnlyList<LogEntry> Logs { get; init; } = [];
 
-    /// <summary>A receipt whose bloom is computed from <paramref name="logs"/>.</summary>
-    public static Receipt Create(byte type, bool success, ulong cumulativeGasUsed, IReadOnlyList<LogEntry> logs)
+    /// <summary>ORs this receipt's bloom into <paramref name="blockBloom"/> (Yellow Paper 4.3: the block's bloom is the OR of its receipts').</summary>
+    public void AccumulateBloomInto(Bloom blockBloom)
     {
-        var bloom = new Bloom();
-        bloom.Add(logs);
-        return new Receipt { Type = type, Success = success, CumulativeGasUsed = cumulativeGasUsed, Bloom = bloom, Logs = logs };
+        if (_bloom is not null) blockBloom.Accumulate(_bloom);
+        else blockBloom.Add(Logs);
     }
+
+    /// <summary>A receipt whose bloom is that of <paramref name="logs"/> (computed when first needed).</summary>
+    public static Receipt Create(byte type, bool success, ulong cumulativeGasUsed, IReadOnlyList<LogEntry> logs) =>
+        new() { Type = type, Success = success, CumulativeGasUsed = cumulativeGasUsed, Logs = logs };
 
     private byte[]? _encoded;
 
@@ -52,7 +73,9 @@ public sealed class Receipt
         buffer[at++] = 0xb9; // a 256-byte string: 0xb7 + 2 length bytes, then 0x0100
         buffer[at++] = 0x01;
         buffer[at++] = 0x00;
-        Bloom.Bytes.CopyTo(buffer.AsSpan(at));
+        Span<byte> bloomBytes = buffer.AsSpan(at, Bloom.Size);
+        if (_bloom is not null) _bloom.Bytes.CopyTo(bloomBytes);
+        else Bloom.AddTo(bloomBytes, Logs); // the buffer is zeroed: the bits of the logs, without a Bloom object
         at += Bloom.Size;
         at = WriteListHeader(buffer, at, logsPayload);
         for (int i = 0; i < Logs.Count; i++)
