@@ -8,10 +8,12 @@
 # After each run it prints the node's process CPU time (user + system, from /proc) spent between "node ready" and
 # "everything included", per accepted transaction: less sensitive to machine load than wall-clock rates.
 # A/B: LOCKSTEP_CLI_DLL_B=path/to/other/lockstep.dll adds a third node, "lockstep-B", to every round (interleaved).
+# NODE_ENV_B="DOTNET_X=1 DOTNET_Y=0" runs lockstep-B with those environment variables (runtime knobs), with the same
+# CLI as lockstep unless LOCKSTEP_CLI_DLL_B is given too.
 # MODES="single" (default "single batch") limits the modes.
 # WARMUP=1 first sends one unmeasured round of the same size to each fresh node (other transfers: the next nonces),
 # then measures the second round: the warm figures, without the JIT and first-use costs of a fresh process.
-# Usage: [SENDERS=200] [RUNS=1] [MODES="single batch"] [WARMUP=1] [LOCKSTEP_CLI_DLL_B=...] tools/bench/rpc-side-by-side.sh
+# Usage: [SENDERS=200] [RUNS=1] [MODES="single batch"] [WARMUP=1] [LOCKSTEP_CLI_DLL_B=...] [NODE_ENV_B=...] tools/bench/rpc-side-by-side.sh
 #        [rpc-send.mjs options, e.g. --txs 10000 --concurrency 16]
 set -euo pipefail
 senders=${SENDERS:-200}
@@ -37,8 +39,12 @@ start_node() {
   else
     data=$(mktemp -d)
     node_dll=$dll
-    [ "$1" = lockstep-B ] && node_dll=$LOCKSTEP_CLI_DLL_B
-    dotnet "$node_dll" node --port 0 --data-dir "$data" --accounts "$senders" --block-time 1 > "$log" 2>&1 &
+    node_env=()
+    if [ "$1" = lockstep-B ]; then
+      node_dll=${LOCKSTEP_CLI_DLL_B:-$dll}
+      read -r -a node_env <<< "${NODE_ENV_B:-}"
+    fi
+    env "${node_env[@]}" dotnet "$node_dll" node --port 0 --data-dir "$data" --accounts "$senders" --block-time 1 > "$log" 2>&1 &
     pattern='RPC listening on (http://[^ ]+)'; prefix=''
   fi
   pid=$!
@@ -57,7 +63,7 @@ stop_node() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; 
 
 # RUNS rounds, interleaved (anvil, lockstep, anvil, ...), so a change in machine load hits both alike.
 names="anvil lockstep"
-[ -n "${LOCKSTEP_CLI_DLL_B:-}" ] && names="anvil lockstep lockstep-B"
+[ -n "${LOCKSTEP_CLI_DLL_B:-}${NODE_ENV_B:-}" ] && names="anvil lockstep lockstep-B"
 hz=$(getconf CLK_TCK)
 for run in $(seq "${RUNS:-1}"); do
   for mode in ${MODES:-single batch}; do
