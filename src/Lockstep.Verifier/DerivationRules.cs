@@ -183,19 +183,33 @@ internal static class DerivationRules
     /// </summary>
     public static RuleBreach? CheckSuperblock(ulong height, IReadOnlyList<ulong> chainIds, BuiltBlock[] built, WorldState[] states, Hash256[] parents)
     {
-        // Every transaction of the superblock by hash (hashes commit to the chain id, so they are unique across rollups).
-        var where = new Dictionary<Hash256, (int Rollup, int Index)>();
+        var txs = new IReadOnlyList<Transaction>[built.Length];
+        var receipts = new IReadOnlyList<Receipt>[built.Length];
         for (int r = 0; r < built.Length; r++)
         {
-            IReadOnlyList<Transaction> txs = built[r].Block.Transactions;
+            txs[r] = built[r].Block.Transactions;
+            receipts[r] = built[r].Receipts;
+        }
+        return CheckSuperblock(height, chainIds, txs, receipts, states, parents);
+    }
+
+    /// <summary>The same rules on blocks given as transactions and receipts (a height re-executed before a restart, read back from the replicas).</summary>
+    public static RuleBreach? CheckSuperblock(ulong height, IReadOnlyList<ulong> chainIds, IReadOnlyList<Transaction>[] blockTxs, IReadOnlyList<Receipt>[] blockReceipts,
+        WorldState[] states, Hash256[] parents)
+    {
+        // Every transaction of the superblock by hash (hashes commit to the chain id, so they are unique across rollups).
+        var where = new Dictionary<Hash256, (int Rollup, int Index)>();
+        for (int r = 0; r < blockTxs.Length; r++)
+        {
+            IReadOnlyList<Transaction> txs = blockTxs[r];
             for (int i = 0; i < txs.Count; i++) where[txs[i].Hash] = (r, i);
         }
         // Every message the superblock emitted, as the delivery transaction the builder makes of it.
         var owed = new Dictionary<Hash256, (ulong Destination, string What)>();
-        for (int r = 0; r < built.Length; r++)
+        for (int r = 0; r < blockTxs.Length; r++)
         {
-            IReadOnlyList<Transaction> txs = built[r].Block.Transactions;
-            IReadOnlyList<Receipt> receipts = built[r].Receipts;
+            IReadOnlyList<Transaction> txs = blockTxs[r];
+            IReadOnlyList<Receipt> receipts = blockReceipts[r];
             for (int i = 0; i < txs.Count; i++)
             {
                 IReadOnlyList<LogEntry> logs = receipts[i].Logs;
@@ -207,11 +221,11 @@ internal static class DerivationRules
                 }
             }
         }
-        for (int r = 0; r < built.Length; r++)
+        for (int r = 0; r < blockTxs.Length; r++)
         {
             ulong chainId = chainIds[r];
-            IReadOnlyList<Transaction> txs = built[r].Block.Transactions;
-            IReadOnlyList<Receipt> receipts = built[r].Receipts;
+            IReadOnlyList<Transaction> txs = blockTxs[r];
+            IReadOnlyList<Receipt> receipts = blockReceipts[r];
             int folds = 0;
             for (int i = 0; i < txs.Count; i++)
             {

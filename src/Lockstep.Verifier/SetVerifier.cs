@@ -227,8 +227,12 @@ public sealed class SetVerifier : IAsyncDisposable
             for (ulong h = first; h <= lastBlock && problem is null; h++)
             {
                 // Heights replayed before a restart (committed atomically) are not executed again; their deposits are
-                // still walked, so the queue position of the later heights is right.
-                if (h <= _replicas.Height) problem = CheckDepositsOnly(h, blocks!, (int)(h - first), deposits);
+                // walked (so the queue position of the later heights is right) and their stored blocks judged by the rules.
+                if (h <= _replicas.Height)
+                {
+                    problem = CheckDepositsOnly(h, blocks!, (int)(h - first), deposits);
+                    breach ??= CheckStoredHeight(h);
+                }
                 else problem = Replay(h, blocks!, (int)(h - first), deposits, ref breach);
             }
             deposits.Finish(e.DepositCount);
@@ -397,6 +401,26 @@ public sealed class SetVerifier : IAsyncDisposable
             all[r] = decoded;
         }
         return (all, null);
+    }
+
+    /// <summary>The delivery and fold rules of a height already committed to the replicas (read back: blocks, receipts, post-states).</summary>
+    private RuleBreach? CheckStoredHeight(ulong height)
+    {
+        IReadOnlyList<RollupChain> chains = _replicas.Chains;
+        var txs = new IReadOnlyList<Transaction>[chains.Count];
+        var receipts = new IReadOnlyList<Receipt>[chains.Count];
+        var worlds = new Lockstep.State.WorldState[chains.Count];
+        var parents = new Hash256[chains.Count];
+        for (int r = 0; r < chains.Count; r++)
+        {
+            ChainStore store = chains[r].Store;
+            Block block = store.GetBlock(height) ?? throw new InvalidOperationException($"chain {chains[r].ChainId}: replica block {height} is missing");
+            txs[r] = block.Transactions;
+            receipts[r] = store.GetReceipts(block.Hash) ?? throw new InvalidOperationException($"chain {chains[r].ChainId}: receipts of replica block {height} are missing");
+            worlds[r] = store.OpenState(block.Header.StateRoot).World;
+            parents[r] = block.Header.ParentHash;
+        }
+        return DerivationRules.CheckSuperblock(height, _chainIds, txs, receipts, worlds, parents);
     }
 
     private string? CheckDepositsOnly(ulong height, List<BatchEncoding.BatchBlock>[] blocks, int k, DepositRule deposits)

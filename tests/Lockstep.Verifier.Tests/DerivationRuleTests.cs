@@ -127,6 +127,54 @@ public class DerivationRuleTests
         Assert.Contains($"names source tx {Hash256.Zero}", bad.Detail);
     }
 
+    [Fact]
+    public async Task Heights_already_in_the_replicas_after_a_restart_are_judged_from_the_stored_blocks()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "lockstep-verifier-rules-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using FraudHarness h = await FraudHarness.StartAsync(faults: new InjectedFault(FaultKind.SkipFold, 3));
+            h.Build();
+            h.Build();
+            await h.PostAsync();          // superbatch 0: heights 1-2
+            h.Build(burns: 1);
+            h.Build(burns: 1);
+            await h.PostAsync();          // superbatch 1: heights 3-4, the folds of 3 left out
+            await using (SetVerifier v = h.NewVerifier(dir))
+            {
+                IReadOnlyList<SuperbatchVerdict> first = await v.SyncAsync();
+                Assert.True(first.Count == 2 && first[0].Kind == VerdictKind.Ok && first[1].Kind == VerdictKind.RuleViolation,
+                    string.Join("; ", first.Select(x => $"{x.Index} {x.Kind} {x.Detail}")) + " / injected: " + string.Join("; ", h.Injected));
+                Assert.Equal(4UL, v.Progress.ReplicaHeight);
+            }
+            // Forget the verdict on superbatch 1 (as a crash after committing its heights and before recording it
+            // would): progress still says superbatch 0 was the last verified, the replicas already hold heights 3-4,
+            // so nothing is re-executed and the rules are judged on the blocks, receipts and post-states read back.
+            using (var meta = new Lockstep.Storage.RocksDbKeyValueStore(Path.Combine(dir, "verdicts")))
+            {
+                int forgotten = 0;
+                foreach (KeyValuePair<byte[], byte[]> kv in meta.Iterate("V/"u8.ToArray()))
+                {
+                    if (System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(kv.Key.AsSpan(2, 8)) != 1) continue;
+                    meta.Delete(kv.Key);
+                    forgotten++;
+                }
+                Assert.Equal(1, forgotten);
+            }
+            await using (SetVerifier v = h.NewVerifier(dir))
+            {
+                SuperbatchVerdict only = Assert.Single(await v.SyncAsync());
+                Assert.Equal((1UL, VerdictKind.RuleViolation), (only.Index, only.Kind));
+                Assert.Equal(0L, v.Progress.BlocksReplayed);
+                Assert.Contains("block 3: a message tree is left unfolded", only.Detail);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>A fresh verifier: superbatch 0 ok, superbatch 1 the verdict returned; it then halts.</summary>
     private static async Task<SuperbatchVerdict> BadVerdictAsync(FraudHarness h)
     {
