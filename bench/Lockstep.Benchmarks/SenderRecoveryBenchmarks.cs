@@ -8,8 +8,9 @@ using Nethereum.Signer;
 namespace Lockstep.Benchmarks;
 
 /// <summary>
-/// Sender recovery (public key recovery + keccak to an address) per call: ours (native libsecp256k1 through
-/// Secp256k1.Net), the full transaction path (decode + signing hash + recovery), NBitcoin.Secp256k1 (managed port
+/// Sender recovery (public key recovery + keccak to an address) per call: ours (native libsecp256k1 called directly:
+/// the project's build from tools/secp256k1/build.sh when present, see <see cref="Secp256k1Library"/>; the same code
+/// on the NuGet build of Secp256k1.Net; the native part alone), the full transaction path (decode + signing hash + recovery), NBitcoin.Secp256k1 (managed port
 /// of libsecp256k1) and Nethereum.Signer (BouncyCastle). Each call uses the next of 64 pre-made signatures.
 /// <c>dotnet run -c Release --project bench/Lockstep.Benchmarks -- --filter '*SenderRecovery*'</c>; on a loaded machine
 /// where BenchmarkDotNet's 120 s child build times out, add <c>--inProcess</c>.
@@ -31,6 +32,8 @@ public class SenderRecoveryBenchmarks
     private readonly Address[] _batchSenders = new Address[BatchSize];
     private readonly TransactionError[] _batchErrors = new TransactionError[BatchSize];
     private int _i;
+    private readonly Secp256k1Recovery _nuget = Secp256k1Recovery.LoadNuGet();
+    private readonly byte[] _publicKey = new byte[64];
 
     [GlobalSetup]
     public void Setup()
@@ -62,10 +65,12 @@ public class SenderRecoveryBenchmarks
             _i = i; Address full = OursFullTransaction();
             _i = i; Address nbitcoin = NBitcoin();
             _i = i; Address nethereum = Address.FromHex(Nethereum());
-            if (ours != full || ours != nbitcoin || ours != nethereum)
+            _i = i; Address onNuGet = OursOnNuGetLibrary();
+            if (ours != full || ours != nbitcoin || ours != nethereum || ours != onNuGet)
                 throw new InvalidOperationException($"recovery disagrees at {i}: {ours} {full} {nbitcoin} {nethereum}");
         }
         _i = 0;
+        Console.WriteLine($"// default library: {Secp256k1Library.Description}");
     }
 
     [Benchmark(Baseline = true, Description = "Lockstep Ecdsa.TryRecoverAddress (libsecp256k1)")]
@@ -74,6 +79,23 @@ public class SenderRecoveryBenchmarks
         int i = _i++ & (Count - 1);
         Ecdsa.TryRecoverAddress(_hashes[i], _r[i], _s[i], _recId[i], out Address a);
         return a;
+    }
+
+    /// <summary>The same C# path on the library the Secp256k1.Net package ships (the yardstick of issue 2's figures).</summary>
+    [Benchmark(Description = "Lockstep recovery on the NuGet libsecp256k1 build")]
+    public Address OursOnNuGetLibrary()
+    {
+        int i = _i++ & (Count - 1);
+        _nuget.TryRecoverAddress(_hashes[i], _r[i], _s[i], _recId[i], out Address a);
+        return a;
+    }
+
+    /// <summary>Without the keccak of the public key: the native part (parse + recover + serialize) and range checks.</summary>
+    [Benchmark(Description = "Lockstep TryRecoverPublicKey (no keccak), default library")]
+    public bool OursPublicKeyOnly()
+    {
+        int i = _i++ & (Count - 1);
+        return Secp256k1Library.Default.TryRecoverPublicKey(_hashes[i], _r[i], _s[i], _recId[i], _publicKey);
     }
 
     [Benchmark(Description = "Lockstep decode + TryRecoverSender (EIP-1559 tx)")]
