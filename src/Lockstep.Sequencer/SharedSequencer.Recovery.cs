@@ -23,8 +23,12 @@ public sealed record DroppedTransaction(ulong ChainId, Transaction Transaction, 
 /// <param name="Dropped">User transactions of the rejected blocks left out, with the reason.</param>
 public sealed record RecoveryReport(ulong LastGoodHeight, ulong RejectedHeight, IReadOnlyList<Superblock> Rebuilt, int Reincluded, IReadOnlyList<DroppedTransaction> Dropped);
 
-/// <summary>One rejected superblock waiting to be rebuilt: its height, timestamp and each rollup's user transactions (set order).</summary>
-public sealed record RejectedSuperblock(ulong Height, ulong Timestamp, IReadOnlyList<Transaction>[] UserTransactions);
+/// <summary>
+/// One rejected superblock waiting to be rebuilt: its height, timestamp and each rollup's user transactions (set order),
+/// and, when some pool held queued transactions at its selection, each pool's arrival watermark then (see
+/// <c>docs/recovery.md</c>: a later nonce queued behind a transaction the cheating build rejected).
+/// </summary>
+public sealed record RejectedSuperblock(ulong Height, ulong Timestamp, IReadOnlyList<Transaction>[] UserTransactions, long[]? Watermarks = null);
 
 // Recovery after L1 rejected superbatches (issue 6, docs/recovery.md). The sequencer rewinds every rollup to the last
 // good superbatch's blocks in ONE batch that also records the rejected superblocks' user transactions (crash-safe:
@@ -151,10 +155,10 @@ public sealed partial class SharedSequencer
             }
             // Acknowledged transactions the build left out (a bundle whose delivery failed on the cheated state, funds
             // that a dropped mint never brought) go back at their place in the original selection.
-            List<(int Position, Transaction Tx)>[]? excluded = ReadExcluded(h);
+            (List<(int Position, Transaction Tx)>[]? excluded, long[]? watermarks) = ReadExcluded(h);
             if (excluded is not null)
                 for (int i = 0; i < _chains.Length; i++) perChain[i] = Merge(perChain[i], excluded[i]);
-            rejected.Add(new RejectedSuperblock(h, timestamp, perChain));
+            rejected.Add(new RejectedSuperblock(h, timestamp, perChain, watermarks));
         }
         // A recovery interrupted earlier still waits above the current height: it comes after the newly rejected ones.
         rejected.AddRange(PendingRecovery);
@@ -179,7 +183,7 @@ public sealed partial class SharedSequencer
             if (next.Height != Height + 1) throw new InvalidOperationException($"the recovery record's next superblock is {next.Height}, the set is at {Height}");
             var remaining = new List<RejectedSuperblock>(PendingRecovery.Count - 1);
             for (int i = 1; i < PendingRecovery.Count; i++) remaining.Add(PendingRecovery[i]);
-            Superblock sb = BuildLocked(next.Timestamp, next.UserTransactions, batch =>
+            Superblock sb = BuildLocked(next.Timestamp, WithQueued(next), batch =>
             {
                 if (remaining.Count == 0) batch.Delete(RecoveryKey);
                 else batch.Put(RecoveryKey, EncodeRecovery(remaining));
@@ -197,7 +201,7 @@ public sealed partial class SharedSequencer
 
     // Records, in the superblock's own batch, the user transactions of the selection that the build left out (rejected
     // or invalid bundles) with their positions in the selection; nothing is written when every one went in.
-    private void StageExcluded(IWriteBatch batch, Superblock sb, RollupInput[] inputs)
+    private void StageExcluded(IWriteBatch batch, Superblock sb, RollupInput[] inputs, long[]? watermarks)
     {
         List<(int, Transaction)>[]? excluded = null;
         Dictionary<Hash256, int>?[]? positions = null;
@@ -219,9 +223,10 @@ public sealed partial class SharedSequencer
             if (!positions[chain]!.TryGetValue(r.TxHash, out int position)) continue;
             (excluded[chain] ??= new List<(int, Transaction)>()).Add((position, r.Transaction));
         }
-        if (excluded is null) return;
+        if (excluded is null && watermarks is null) return;
+        excluded ??= new List<(int, Transaction)>[_chains.Length];
         var w = new RlpWriter(512);
-        w.StartList();
+        w.StartList().StartList();
         foreach (List<(int Position, Transaction Tx)>? list in excluded)
         {
             w.StartList();
@@ -233,15 +238,90 @@ public sealed partial class SharedSequencer
             w.EndList();
         }
         w.EndList();
+        WriteWatermarks(w, watermarks);
+        w.EndList();
         batch.Put(ExcludedKey(sb.Height), w.ToArray());
     }
 
-    private List<(int Position, Transaction Tx)>[]? ReadExcluded(ulong height)
+    // rlp([watermark + 1 per rollup]) (+1: an empty pool's watermark is -1), or an empty list for none.
+    private static void WriteWatermarks(RlpWriter w, long[]? watermarks)
+    {
+        w.StartList();
+        if (watermarks is not null) foreach (long m in watermarks) w.WriteUInt64((ulong)(m + 1));
+        w.EndList();
+    }
+
+    private long[]? ReadWatermarks(ref RlpReader r)
+    {
+        int end = r.ReadListHeader();
+        var list = new List<long>();
+        while (r.IsBefore(end)) list.Add((long)r.ReadUInt64() - 1);
+        r.ExpectEnd(end);
+        if (list.Count == 0) return null;
+        if (list.Count != _chains.Length) throw new InvalidOperationException($"a recovery watermark record has {list.Count} rollups, the set {_chains.Length}");
+        return [.. list];
+    }
+
+    // At selection time, only when some pool holds queued transactions (rare): each pool's newest arrival, so a rebuild
+    // can offer what was queued then behind a transaction the cheating build rejected.
+    private long[]? QueuedWatermarks()
+    {
+        bool any = false;
+        foreach (RollupChain c in _chains) if (c.Pool.QueuedCount > 0) { any = true; break; }
+        if (!any) return null;
+        var marks = new long[_chains.Length];
+        for (int i = 0; i < _chains.Length; i++)
+        {
+            long max = -1;
+            foreach (TxPool.PooledTransaction p in _chains[i].Pool.All()) if (p.ArrivalSequence > max) max = p.ArrivalSequence;
+            marks[i] = max;
+        }
+        return marks;
+    }
+
+    // The rebuild's selection: the recorded one, then (when the height recorded watermarks) pooled transactions that had
+    // arrived by then and are executable in nonce order after it: the later nonces a rejected transaction had blocked.
+    private IReadOnlyList<Transaction>[] WithQueued(RejectedSuperblock entry)
+    {
+        if (entry.Watermarks is not { } marks) return entry.UserTransactions;
+        var result = new IReadOnlyList<Transaction>[_chains.Length];
+        for (int i = 0; i < _chains.Length; i++)
+        {
+            IReadOnlyList<Transaction> recorded = entry.UserTransactions[i];
+            var late = new List<TxPool.PooledTransaction>();
+            var known = new HashSet<Hash256>();
+            foreach (Transaction tx in recorded) known.Add(tx.Hash);
+            foreach (TxPool.PooledTransaction p in _chains[i].Pool.All())
+                if (p.ArrivalSequence <= marks[i] && !known.Contains(p.Hash)) late.Add(p);
+            if (late.Count == 0) { result[i] = recorded; continue; }
+            late.Sort(static (a, b) => a.ArrivalSequence.CompareTo(b.ArrivalSequence));
+            var senders = new Address[recorded.Count];
+            var errors = new TransactionError[recorded.Count];
+            SenderRecovery.RecoverAll(recorded, _chains[i].ChainId, senders, errors);
+            Lockstep.Chain.TrieStateReader head = _chains[i].OpenStateReader(_chains[i].Head);
+            var nextNonce = new Dictionary<Address, ulong>();
+            ulong NextOf(Address a) => nextNonce.TryGetValue(a, out ulong n) ? n : head.TryGetAccount(a, out var acc) ? acc.Nonce : 0;
+            for (int k = 0; k < recorded.Count; k++)
+                if (errors[k] == TransactionError.None && recorded[k].Nonce >= NextOf(senders[k])) nextNonce[senders[k]] = recorded[k].Nonce + 1;
+            var list = new List<Transaction>(recorded);
+            foreach (TxPool.PooledTransaction p in late)
+            {
+                if (p.Nonce != NextOf(p.Sender)) continue; // still behind a gap: it stays pooled
+                list.Add(p.Transaction);
+                nextNonce[p.Sender] = p.Nonce + 1;
+            }
+            result[i] = list;
+        }
+        return result;
+    }
+
+    private (List<(int Position, Transaction Tx)>[]?, long[]?) ReadExcluded(ulong height)
     {
         byte[]? v = _db.Get(ExcludedKey(height));
-        if (v is null) return null;
+        if (v is null) return (null, null);
         var result = new List<(int, Transaction)>[_chains.Length];
         var r = new RlpReader(v);
+        int outer = r.ReadListHeader();
         int end = r.ReadListHeader();
         for (int i = 0; i < result.Length; i++)
         {
@@ -257,7 +337,10 @@ public sealed partial class SharedSequencer
             }
             r.ExpectEnd(listEnd);
         }
-        return result;
+        r.ExpectEnd(end);
+        long[]? watermarks = ReadWatermarks(ref r);
+        r.ExpectEnd(outer);
+        return (result, watermarks);
     }
 
     // The original selection: the included user transactions keep their relative order (the builder takes candidates
@@ -305,15 +388,16 @@ public sealed partial class SharedSequencer
                 perChain.Add(txs);
             }
             r.ExpectEnd(chainsEnd);
+            long[]? watermarks = ReadWatermarks(ref r);
             r.ExpectEnd(entryEnd);
             if (perChain.Count != _chains.Length) throw new InvalidOperationException($"the recovery record has {perChain.Count} rollups, the set {_chains.Length}");
-            result.Add(new RejectedSuperblock(height, timestamp, [.. perChain]));
+            result.Add(new RejectedSuperblock(height, timestamp, [.. perChain], watermarks));
         }
         r.ExpectEnd(end);
         return result;
     }
 
-    // rlp([[height, timestamp, [[tx (EIP-2718 bytes)...] per rollup in set order]], ...])
+    // rlp([[height, timestamp, [[tx (EIP-2718 bytes)...] per rollup in set order], [watermark + 1 per rollup]], ...])
     private static byte[] EncodeRecovery(IReadOnlyList<RejectedSuperblock> rejected)
     {
         var w = new RlpWriter(1024);
@@ -327,7 +411,9 @@ public sealed partial class SharedSequencer
                 foreach (Transaction tx in txs) w.WriteBytes(tx.Encode());
                 w.EndList();
             }
-            w.EndList().EndList();
+            w.EndList();
+            WriteWatermarks(w, sb.Watermarks);
+            w.EndList();
         }
         w.EndList();
         return w.ToArray();

@@ -221,6 +221,7 @@ public sealed partial class SharedSequencer : IDisposable
         var states = new Dictionary<ulong, ChainState>(_chains.Length);
         ulong parentTimestamp = 0;
         BundleAdmission? admission = replay is null ? _options.Admission : null;
+        long[]? watermarks = replay is null ? QueuedWatermarks() : null; // SharedSequencer.Recovery.cs
         admission?.BeginSuperblock();
         for (int i = 0; i < _chains.Length; i++)
         {
@@ -263,7 +264,7 @@ public sealed partial class SharedSequencer : IDisposable
         _store.Commit(sb, states, batch =>
         {
             Statuses.Stage(batch, sb);
-            StageExcluded(batch, sb, inputs); // SharedSequencer.Recovery.cs: what a rewind must offer again
+            StageExcluded(batch, sb, inputs, watermarks); // SharedSequencer.Recovery.cs: what a rewind must offer again
             alsoStage?.Invoke(batch);
         });
         admission?.Record(sb);
