@@ -73,3 +73,54 @@ public sealed class CodeCache
         return info;
     }
 }
+
+/// <summary>
+/// Init codes (CREATE, CREATE2, creation transactions) and their analyses, cached by content: a factory that deploys
+/// the same contract again, or a loop of CREATEs, analyses its init code once. Looked up by the bytes themselves (no
+/// Keccak), bounded in total bytes; per virtual machine, so no locking.
+/// </summary>
+public sealed class InitCodeCache
+{
+    /// <summary>Total init-code bytes kept before the cache starts over (EIP-3860 caps one init code at 49,152).</summary>
+    public const int MaxTotalBytes = 4 * 1024 * 1024;
+
+    private readonly Dictionary<byte[], CodeInfo> _entries = new(ContentComparer.Instance);
+    private readonly Dictionary<byte[], CodeInfo>.AlternateLookup<ReadOnlySpan<byte>> _bySpan;
+    private long _totalBytes;
+
+    public InitCodeCache() => _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
+
+    /// <summary>The analysed code for <paramref name="initCode"/>, from the cache or made and kept.</summary>
+    public CodeInfo Get(ReadOnlySpan<byte> initCode)
+    {
+        if (_bySpan.TryGetValue(initCode, out CodeInfo? info)) return info;
+        if (_totalBytes + initCode.Length > MaxTotalBytes)
+        {
+            _entries.Clear();
+            _totalBytes = 0;
+        }
+        info = new CodeInfo(initCode);
+        _entries.Add(initCode.ToArray(), info);
+        _totalBytes += initCode.Length;
+        return info;
+    }
+
+    /// <summary>Byte-content equality; the hash covers every byte (seeded per process, so collisions cannot be planned).</summary>
+    private sealed class ContentComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly ContentComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+        public int GetHashCode(byte[] obj) => Hash(obj);
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+        public int GetHashCode(ReadOnlySpan<byte> alternate) => Hash(alternate);
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+
+        private static int Hash(ReadOnlySpan<byte> bytes)
+        {
+            var h = new HashCode();
+            h.AddBytes(bytes);
+            return h.ToHashCode();
+        }
+    }
+}

@@ -27,6 +27,7 @@ public sealed unsafe class VirtualMachine : IDisposable
 {
     private readonly UInt256*[] _stacks = new UInt256*[EvmLimits.CallDepthLimit + 2];
     private readonly CodeCache _codeCache = new();
+    private readonly InitCodeCache _initCodeCache = new();
 
     public VirtualMachine(InstructionSet? instructions = null) => Instructions = instructions ?? InstructionSet.Cancun;
 
@@ -138,7 +139,7 @@ public sealed unsafe class VirtualMachine : IDisposable
 
         CallResult r = initCode.Length == 0
             ? new CallResult(ExecStatus.Stop, gas, [])
-            : RunFrame(new CodeInfo(initCode), address, caller, value, [], gas, depth, false, memBase);
+            : RunFrame(_initCodeCache.Get(initCode), address, caller, value, [], gas, depth, false, memBase);
 
         if (r.Success)
         {
