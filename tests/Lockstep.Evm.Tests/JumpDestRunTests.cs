@@ -47,6 +47,23 @@ public class JumpDestRunTests
     }
 
     [Fact]
+    public void JumpiNotTakenChainsIntoTheNextRunWithItsBlockCheck()
+    {
+        // 0: PUSH1 0, 2: PUSH1 9, 4: JUMPI (not taken; a new block starts at 5 without a JUMPDEST), 5: PUSH1 1, 7: POP, 8: STOP
+        byte[] code = [0x60, 0x00, 0x60, 0x09, 0x57, 0x60, 0x01, 0x50, 0x00];
+        const long gas = 3 + 3 + 10 + 3 + 2;
+        (CallResult ok, _) = EvmHarness.Run(code, gas);
+        Assert.Equal(ExecStatus.Stop, ok.Status);
+        Assert.Equal(0, ok.GasLeft);
+        Assert.Equal(ExecStatus.OutOfGas, EvmHarness.Run(code, gas - 1).Result.Status);
+        // The same shape with POP, POP after the JUMPI: the stack is empty there, so the second block underflows.
+        byte[] underflow = [0x60, 0x00, 0x60, 0x09, 0x57, 0x50, 0x50, 0x00];
+        (CallResult bad, _) = EvmHarness.Run(underflow, 100_000);
+        Assert.Equal(ExecStatus.StackUnderflow, bad.Status);
+        Assert.Equal(0, bad.GasLeft);
+    }
+
+    [Fact]
     public void UnderflowAtTheSecondPopOfAnEnteredRun()
     {
         // 0: PUSH1 7, 2: PUSH1 6, 4: JUMP, 5: INVALID, 6: JUMPDEST, 7: POP, 8: POP (underflows: one item), 9: STOP
