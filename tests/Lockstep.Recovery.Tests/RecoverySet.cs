@@ -64,7 +64,7 @@ internal sealed class RecoverySet : IAsyncDisposable
     }
 
     /// <summary>Starts an L1 (anvil when <paramref name="anvil"/>, else embedded with instant blocks), deploys, bonds both sequencers.</summary>
-    public async Task AttachL1Async(bool anvil)
+    public async Task AttachL1Async(bool anvil, ulong challengeWindowSeconds = 3600)
     {
         string artifacts = Path.Combine(RepoPaths.Root, "contracts", "artifacts");
         if (anvil)
@@ -73,7 +73,7 @@ internal sealed class RecoverySet : IAsyncDisposable
             L1 = new JsonRpcL1Client(_anvil.Url);
             Deployment = await L1Deployer.DeployAsync(L1, new L1DeployOptions
             {
-                ArtifactsDir = artifacts, RollupChainIds = ChainIds, DeployerKey = Accounts[0].PrivateKey, SequencerKey = Cheater.PrivateKey, ChallengeWindowSeconds = 3600,
+                ArtifactsDir = artifacts, RollupChainIds = ChainIds, DeployerKey = Accounts[0].PrivateKey, SequencerKey = Cheater.PrivateKey, ChallengeWindowSeconds = challengeWindowSeconds,
             });
         }
         else
@@ -81,7 +81,7 @@ internal sealed class RecoverySet : IAsyncDisposable
             _embedded = await EmbeddedL1.StartAsync(new EmbeddedL1Options
             {
                 ArtifactsDir = artifacts, RollupChainIds = ChainIds, SequencerKey = Cheater.PrivateKey, Accounts = Accounts,
-                Mode = ProductionMode.Instant, ChallengeWindowSeconds = 3600,
+                Mode = ProductionMode.Instant, ChallengeWindowSeconds = challengeWindowSeconds,
             });
             L1 = _embedded.Client;
             Deployment = _embedded.Deployment;
