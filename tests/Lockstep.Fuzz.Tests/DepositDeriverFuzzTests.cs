@@ -33,6 +33,8 @@ public class DepositDeriverFuzzTests
         public ulong Head { get; set; }
         public Task<ulong> GetChainIdAsync(CancellationToken cancel = default) => Task.FromResult(L1ChainId);
         public Task<ulong> GetBlockNumberAsync(CancellationToken cancel = default) => Task.FromResult(Head);
+        // A dev chain: every block is final at once.
+        public Task<ulong?> GetTaggedBlockNumberAsync(string tag, CancellationToken cancel = default) => Task.FromResult<ulong?>(Head);
         // One chain, never reorganized: block n's hash is keccak(n) (the feed's reorg anchors stay valid).
         public Task<Hash256?> GetBlockHashAsync(ulong number, CancellationToken cancel = default) =>
             Task.FromResult<Hash256?>(number > Head ? null : Keccak256.Compute(new UInt256(number).ToBigEndian()));
