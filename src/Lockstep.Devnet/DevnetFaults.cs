@@ -21,10 +21,16 @@ public static class DevnetFaults
     public const ulong EmbeddedL1ChainId = 900;
 
     /// <summary>The kinds' names as typed: <c>drop-mint</c>, <c>mint-without-burn</c>, <c>reorder-messages</c>, <c>forge-state-root</c>.</summary>
-    public static readonly IReadOnlyList<string> KindNames = ["drop-mint", "mint-without-burn", "reorder-messages", "forge-state-root"];
+    /// Indexed by <see cref="FaultKind"/>: every kind the injector knows has a name (a test checks the two stay in step).
+    public static readonly IReadOnlyList<string> KindNames =
+    [
+        "drop-mint", "mint-without-burn", "reorder-messages", "forge-state-root",
+        "drop-deposit", "forge-deposit", "reorder-deposits", "misattribute-delivery", "skip-fold",
+    ];
 
     /// <summary>The usage line of the text form.</summary>
-    public const string Syntax = "KIND@HEIGHT[:CHAINID][,...] with KIND one of drop-mint, mint-without-burn, reorder-messages, forge-state-root";
+    public const string Syntax = "KIND@HEIGHT[:CHAINID][,...] with KIND one of drop-mint, mint-without-burn, reorder-messages, "
+        + "forge-state-root, drop-deposit, forge-deposit, reorder-deposits, misattribute-delivery, skip-fold";
 
     /// <summary>
     /// Parses <c>KIND@HEIGHT[:CHAINID]</c>, several separated by commas (<c>drop-mint@2,forge-state-root@5:902</c>).
@@ -40,14 +46,10 @@ public static class DevnetFaults
         {
             int at = raw.IndexOf('@', StringComparison.Ordinal);
             if (at <= 0) throw new ArgumentException($"fault '{raw}': expected {Syntax}");
-            FaultKind kind = raw[..at].ToLowerInvariant() switch
-            {
-                "drop-mint" => FaultKind.DropMint,
-                "mint-without-burn" => FaultKind.MintWithoutBurn,
-                "reorder-messages" => FaultKind.ReorderMessages,
-                "forge-state-root" => FaultKind.ForgeStateRoot,
-                _ => throw new ArgumentException($"fault '{raw}': unknown kind '{raw[..at]}' (kinds: {string.Join(", ", KindNames)})"),
-            };
+            int index = IndexOfKind(raw[..at]);
+            if (index < 0)
+                throw new ArgumentException($"fault '{raw}': unknown kind '{raw[..at]}' (kinds: {string.Join(", ", KindNames)})");
+            var kind = (FaultKind)index;
             string rest = raw[(at + 1)..];
             int colon = rest.IndexOf(':', StringComparison.Ordinal);
             string heightText = colon < 0 ? rest : rest[..colon];
@@ -65,6 +67,13 @@ public static class DevnetFaults
         }
         if (faults.Count == 0) throw new ArgumentException($"no fault given: expected {Syntax}");
         return faults;
+    }
+
+    private static int IndexOfKind(string name)
+    {
+        for (int i = 0; i < KindNames.Count; i++)
+            if (string.Equals(KindNames[i], name, StringComparison.OrdinalIgnoreCase)) return i;
+        return -1;
     }
 
     /// <summary>The text form of <paramref name="faults"/> (what <see cref="Parse"/> reads back).</summary>
