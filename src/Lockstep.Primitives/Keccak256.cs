@@ -46,7 +46,11 @@ public static class Keccak256
     public static void Compute(ReadOnlySpan<byte> input, Span<byte> output)
     {
         if (output.Length < 32) throw new ArgumentException("the output needs 32 bytes", nameof(output));
-        if (Avx512F.IsSupported) ComputeAvx512(input, output);
+        // Vector512.IsHardwareAccelerated is the runtime's own verdict: false on CPUs whose 512-bit instructions lower
+        // the core clock (Skylake-SP/Cascade Lake, like the benchmark machine). There the AVX-512 sponge was faster
+        // alone but slowed the scalar code around it: sender recovery measured 53.8 us with it vs 46.6 us without
+        // (tools/secp256k1/RecoveryAb), so the scalar sponge is used wherever the runtime prefers 256-bit vectors.
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated) ComputeAvx512(input, output);
         else ComputeScalar(input, output);
     }
 
