@@ -36,7 +36,7 @@ public sealed partial class RollupChain
         for (int i = 0; i < removed.Length; i++)
         {
             removed[i] = rewind.Removed[i].Hash;
-            _cache.TryRemove(removed[i], out _);
+            Forget(removed[i]);
         }
         BlockData head = Load(rewind.NewHead.Hash) ?? throw new InvalidOperationException("the rewound head block is missing");
         _head = head;

@@ -30,13 +30,22 @@ public sealed partial class RollupChain : IDisposable
     // Accepted, not yet included transactions (raw EIP-2718 bytes by hash), so that a restart, even after SIGKILL,
     // re-pools every transaction whose hash eth_sendRawTransaction returned.
     private static readonly byte[] PoolJournalPrefix = "NodePool"u8.ToArray();
-    private const int CachedBlocks = 256;
+    /// <summary>The block cache's bound in blocks (recent blocks answer the RPC without a store read).</summary>
+    public const int CachedBlocks = 256;
+
+    /// <summary>
+    /// The block cache's default bound in estimated bytes (<see cref="BlockData.EstimatedBytes"/>). A bound in blocks
+    /// alone grows with the blocks: 256 full blocks of ~1,400 transfers are ~350 MB per rollup (issue 8: the soak's
+    /// heap rose with the blocks' fill). Evicted blocks still answer from the store.
+    /// </summary>
+    public const long DefaultBlockCacheBytes = 16L << 20;
 
     private readonly IKeyValueStore _db;
     private readonly bool _ownsDb;
     private readonly KeyValueNodeStore _nodes;
     private readonly ConcurrentDictionary<Hash256, BlockData> _cache = new();
     private readonly ConcurrentQueue<Hash256> _cacheOrder = new();
+    private long _cachedBytes;
     private readonly PoolJournal _journal;
     private volatile BlockData _head;
 
@@ -286,11 +295,32 @@ public sealed partial class RollupChain : IDisposable
         return data;
     }
 
+    /// <summary>
+    /// The block cache's bound in estimated bytes (default <see cref="DefaultBlockCacheBytes"/>); the newest block
+    /// stays cached even when it alone exceeds it.
+    /// </summary>
+    public long BlockCacheByteLimit { get; set; } = DefaultBlockCacheBytes;
+
+    /// <summary>Blocks in the cache now.</summary>
+    public int CachedBlockCount => _cache.Count;
+
+    /// <summary>The estimated bytes (<see cref="BlockData.EstimatedBytes"/>) of the blocks in the cache now.</summary>
+    public long CachedBlockBytes => Interlocked.Read(ref _cachedBytes);
+
     private void Remember(BlockData data)
     {
         if (!_cache.TryAdd(data.Hash, data)) return;
+        Interlocked.Add(ref _cachedBytes, data.EstimatedBytes);
         _cacheOrder.Enqueue(data.Hash);
-        while (_cacheOrder.Count > CachedBlocks && _cacheOrder.TryDequeue(out Hash256 old)) _cache.TryRemove(old, out _);
+        // Oldest first, by count and by bytes; a hash already forgotten (a rewind) is skipped over.
+        while ((_cacheOrder.Count > CachedBlocks || (Interlocked.Read(ref _cachedBytes) > BlockCacheByteLimit && _cacheOrder.Count > 1))
+            && _cacheOrder.TryDequeue(out Hash256 old))
+            Forget(old);
+    }
+
+    private void Forget(Hash256 hash)
+    {
+        if (_cache.TryRemove(hash, out BlockData? removed)) Interlocked.Add(ref _cachedBytes, -removed.EstimatedBytes);
     }
 
     /// <summary>Closes the database when this chain opened it.</summary>
