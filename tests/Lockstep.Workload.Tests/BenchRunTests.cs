@@ -76,8 +76,12 @@ public sealed class BenchRunTests
         {
             Assert.True(r.Invariants.Ok, r.Format());
             Assert.Equal(r.Load.Sent, r.Load.Included); // every round's honest transactions got in: nonces continued
-            Assert.Equal(r.Load.AcknowledgedHonest.Count, r.Invariants.Receipts);
+            Assert.Equal(r.Load.Acknowledged, r.Invariants.Receipts);
         }
+        // The soak keeps only the figures of checked rounds (issue 8: their hash lists grew the heap it measures);
+        // the last round's lists stay for the report.
+        Assert.Empty(report.Rounds[0].Load.AcknowledgedHonest);
+        Assert.Equal(report.Rounds[2].Load.Acknowledged, report.Rounds[2].Load.AcknowledgedHonest.Count);
         Assert.True(report.Rounds[2].Invariants.Height > report.Rounds[0].Invariants.Height);
         Assert.Contains("soak: 3 rounds", report.Format());
         Assert.Null(report.MemoryViolation);

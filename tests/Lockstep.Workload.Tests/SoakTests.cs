@@ -77,6 +77,9 @@ public sealed class SoakTests(ITestOutputHelper output)
                 Assert.Equal(supply, inv.TokenSupply);
                 Assert.Equal(6, inv.PairsChecked);
                 Assert.Equal(load.AcknowledgedHonest.Count, inv.Receipts);
+                // Issue 8: the rollups' block caches are bounded in bytes, not only in blocks.
+                foreach (Lockstep.Node.RollupChain chain in devnet.Sequencer.Chains)
+                    Assert.True(chain.CachedBlockBytes <= chain.BlockCacheByteLimit, $"chain {chain.ChainId}: {chain.CachedBlockBytes} bytes in the block cache");
             }
             // The adversaries' bundles were executed and rejected (the failing leg really fails); once held by the
             // protection their last attempt waits in the pool (counted pending above), so later rounds see fewer.
