@@ -117,6 +117,7 @@ public sealed partial class Devnet
             client = L1.Client;
         }
         _posterDb = new RocksDbKeyValueStore(Path.Combine(Options.DataDir, "poster"));
+        await StartRecoveryAsync(client, cancel).ConfigureAwait(false); // standby sequencer and SetRecovery (Devnet.Recovery.cs)
         Poster = new BatchPoster(client, Sequencer.Superblocks, _posterDb, new BatchPosterOptions
         {
             Inbox = L1Contracts.Inbox,
@@ -126,6 +127,7 @@ public sealed partial class Devnet
             // the same depth deposits are read at; K = 0 (the devnet default): its receipt's block is enough.
             Confirmations = (int)Math.Min(Options.L1Confirmations + 1, 10_001),
             Faults = Faults, // dev mode only: forged claimed roots (DevnetFaults.cs)
+            BeforeRound = BeforePosterRoundAsync, // recovery after a proven fraud, the leader's key (Devnet.Recovery.cs)
         });
         Poster.Failed += e => PosterFailed?.Invoke(e);
         Poster.Reorged += r => PosterFailed?.Invoke(new L1Exception(
@@ -172,6 +174,7 @@ public sealed partial class Devnet
             ["Bridge"] = d.Bridge.ToString(),
             ["Token"] = d.Token.ToString(),
             ["Sequencer"] = SequencerL1Account.Address.ToString(),
+            ["StandbySequencer"] = StandbyL1Account.Address.ToString(),
         });
     }
 

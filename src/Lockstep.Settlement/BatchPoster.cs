@@ -53,6 +53,12 @@ public sealed class BatchPosterOptions
 
     /// <summary>Tests and devnets only: forged claimed roots armed in this <see cref="FaultInjector"/> (issue 6); null posts the real roots.</summary>
     public FaultInjector? Faults { get; init; }
+
+    /// <summary>
+    /// Run by the background loop before each round (devnets: recover after a proven fraud and pick the leader's key,
+    /// <c>Devnet.Recovery.cs</c>); an exception skips the round and is reported through <see cref="BatchPoster.Failed"/>.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeRound { get; init; }
 }
 
 /// <summary>One superbatch the poster landed on L1.</summary>
@@ -93,7 +99,9 @@ public sealed class BatchPoster : IDisposable
     private readonly SuperblockStore _superblocks;
     private readonly IKeyValueStore _db;
     private readonly BatchPosterOptions _options;
-    private readonly Address _sender;
+    private Address _sender;
+    private byte[] _key;
+    private FaultInjector? _faults;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ulong? _l1ChainId;
@@ -115,8 +123,32 @@ public sealed class BatchPoster : IDisposable
         _superblocks = superblocks;
         _db = db;
         _options = options;
+        _key = options.SequencerKey;
+        _faults = options.Faults;
         _sender = Ecdsa.PrivateKeyToAddress(options.SequencerKey);
         Progress = ReadProgress();
+    }
+
+    /// <summary>
+    /// Posts from now on with <paramref name="sequencerKey"/> (another bonded sequencer: the L1 leader changed, e.g. after
+    /// the slashing of this one, docs/recovery.md), and with <paramref name="disarmFaults"/> the real roots. Waits for a
+    /// round in progress; the in-flight record of the old key is dropped (its nonce is not the new key's).
+    /// </summary>
+    public async Task UseSequencerKeyAsync(byte[] sequencerKey, bool disarmFaults = false, CancellationToken cancel = default)
+    {
+        if (sequencerKey is not { Length: 32 }) throw new ArgumentException("the sequencer key is 32 bytes", nameof(sequencerKey));
+        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            if (disarmFaults) _faults = null;
+            Address sender = Ecdsa.PrivateKeyToAddress(sequencerKey);
+            if (sender == _sender) return;
+            _db.Delete(PendingKey);
+            _key = sequencerKey;
+            _sender = sender;
+            _waitingSince = null;
+        }
+        finally { _gate.Release(); }
     }
 
     /// <summary>The sequencer's L1 address (the one that must be bonded and leader).</summary>
@@ -143,6 +175,7 @@ public sealed class BatchPoster : IDisposable
             {
                 try
                 {
+                    if (_options.BeforeRound is { } before) await before(_stop.Token).ConfigureAwait(false);
                     while (await PostNextAsync(force: false, _stop.Token).ConfigureAwait(false) is not null) { }
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested) { break; }
@@ -222,7 +255,7 @@ public sealed class BatchPoster : IDisposable
             byte[] calldata;
             while (true)
             {
-                submission = BatchEncoding.BuildSubmission(p.NextIndex, p.TipHash, DepositDeriver.CountThrough(chains, first, last, p.DepositCount), chains, first, last, _options.Faults, _superblocks.ChainIds);
+                submission = BatchEncoding.BuildSubmission(p.NextIndex, p.TipHash, DepositDeriver.CountThrough(chains, first, last, p.DepositCount), chains, first, last, _faults, _superblocks.ChainIds);
                 calldata = submission.EncodeCalldata();
                 if (calldata.Length <= _options.MaxCalldataBytes) break;
                 cancel.ThrowIfCancellationRequested();
@@ -381,7 +414,7 @@ public sealed class BatchPoster : IDisposable
             {
                 Type = TxType.DynamicFee, ChainId = new UInt256(_l1ChainId.Value), Nonce = nonce,
                 MaxPriorityFeePerGas = tip, MaxFeePerGas = maxFee, GasLimit = gasLimit, To = _options.Inbox, Data = calldata,
-            }.Sign(_options.SequencerKey);
+            }.Sign(_key);
             hashes.Add(tx.Hash);
             floorTip = tip; floorFee = maxFee;
             SavePending(new Pending(index, nonce, tip, maxFee, hashes)); // before sending: a crash right after still knows it

@@ -32,6 +32,9 @@ public sealed class FraudDevnetFixture : IAsyncLifetime
     /// <summary>The explorer's state once the slashing was seen.</summary>
     public JsonElement State { get; private set; }
 
+    /// <summary>The devnet's log lines (message text), in order.</summary>
+    public List<string> LogLines { get; } = [];
+
     /// <summary>The superblock the fault is armed at.</summary>
     public const ulong FaultHeight = 2;
 
@@ -49,6 +52,7 @@ public sealed class FraudDevnetFixture : IAsyncLifetime
         {
             DataDir = _dir, BasePort = 0, PostEverySeconds = 1,
             Faults = DevnetFaults.Parse($"drop-mint@{FaultHeight}"),
+            LoggerFactory = new ListLoggerFactory(LogLines),
         });
         Assert.NotNull(Devnet.Faults);
 
@@ -130,11 +134,15 @@ public class ExplorerFraudTests(FraudDevnetFixture f) : IClassFixture<FraudDevne
 
     private async Task<JsonElement> L1Async(string method, params object[] args) => await f.Devnet.L1!.Client.RequestAsync(method, args);
 
-    private async Task<byte[]> L1CallAsync(Address to, string signature, params byte[][] words)
+    private Task<byte[]> L1CallAsync(Address to, string signature, params byte[][] words) => L1CallAtAsync("latest", to, signature, words);
+
+    private async Task<byte[]> L1CallAtAsync(string block, Address to, string signature, params byte[][] words)
     {
         byte[] data = [.. Topic(signature).ToArray()[..4], .. words.SelectMany(w => w)];
-        return Hex.Decode((await L1Async("eth_call", new Dictionary<string, string> { ["to"] = to.ToString(), ["data"] = Hex.Encode(data) }, "latest")).GetString()!);
+        return Hex.Decode((await L1Async("eth_call", new Dictionary<string, string> { ["to"] = to.ToString(), ["data"] = Hex.Encode(data) }, block)).GetString()!);
     }
+
+    private static byte[] UintWord(ulong v) => new UInt256(v).ToBigEndian();
 
     private static byte[] AddressWord(Address a) => [.. new byte[12], .. a.ToArray()];
 
@@ -182,8 +190,9 @@ public class ExplorerFraudTests(FraudDevnetFixture f) : IClassFixture<FraudDevne
         Assert.Equal(Word(Hex.Decode(slashed.GetProperty("data").GetString()!), 0).ToString(), slashing.GetProperty("rewardWei").GetString());
         Assert.True(UInt256.Parse(slashing.GetProperty("rewardWei").GetString()!) > UInt256.Zero, "the challenger earned nothing");
 
-        // The inbox's own view: the live chain was truncated at the proven superbatch.
-        Assert.Equal(new UInt256(index), Word(await L1CallAsync(f.Devnet.L1.Deployment.Inbox, "superbatchCount()"), 0));
+        // The inbox's own view right after the challenge: the live chain was truncated at the proven superbatch (the
+        // devnet then recovers and posts again, so "latest" may already be past it).
+        Assert.Equal(new UInt256(index), Word(await L1CallAtAsync(receipt.GetProperty("blockNumber").GetString()!, f.Devnet.L1.Deployment.Inbox, "superbatchCount()"), 0));
         // The registry's own view: bonds(sequencer) = (amount 0, unbondableAt, activeIndex 0, slashed true).
         byte[] bond = await L1CallAsync(f.Devnet.L1.Deployment.Registry, "bonds(address)", AddressWord(sequencer));
         Assert.Equal(UInt256.Zero, Word(bond, 0));
@@ -192,11 +201,14 @@ public class ExplorerFraudTests(FraudDevnetFixture f) : IClassFixture<FraudDevne
 
         // The superbatch panel: every superbatch from the proven one on shows rejected, the ones before it do not,
         // and the proven one covers the cheated superblock.
+        // (A superbatch submitted after the challenge is the recovered set's: it reuses the index and is live.)
+        ulong challengeBlock = Convert.ToUInt64(receipt.GetProperty("blockNumber").GetString(), 16);
         int shown = 0;
         foreach (JsonElement b in l1.GetProperty("superbatches").EnumerateArray())
         {
             ulong i = b.GetProperty("index").GetUInt64();
             string finality = b.GetProperty("finality").GetString()!;
+            if (b.GetProperty("l1Block").GetUInt64() > challengeBlock) { Assert.NotEqual("rejected", finality); continue; }
             if (i >= index && i < toExclusive) { Assert.Equal("rejected", finality); shown++; }
             else Assert.NotEqual("rejected", finality);
             if (i == index)
@@ -204,6 +216,89 @@ public class ExplorerFraudTests(FraudDevnetFixture f) : IClassFixture<FraudDevne
         }
         Assert.True(shown >= 1, "the proven superbatch is not on the panel");
     }
+
+    /// <summary>
+    /// Issue 6, "the set resumes with an honest sequencer": after the proven fraud the devnet rewinds to the last good
+    /// superbatch, rebuilds the rejected superblocks honestly and its standby sequencer (bonded at deployment) posts
+    /// superbatch <c>index</c> again. Checked against L1's own records (the submitter, the roots it holds, the last good
+    /// superblock) and the rollups' state: outbox roots equal inbox roots, and the bridged 5 LST whose mint the cheater
+    /// dropped is minted (the honest outcome: the genesis balance plus the amount burned on A).
+    /// </summary>
+    [Fact]
+    public async Task AfterTheProvenFraud_TheStandbySequencerResumes_AndTheDroppedMintIsMinted()
+    {
+        Lockstep.Devnet.Devnet d = f.Devnet;
+        ulong index = f.State.GetProperty("l1").GetProperty("slashings")[0].GetProperty("index").GetUInt64();
+        Address inbox = d.L1!.Deployment.Inbox, standby = d.StandbyL1Account.Address;
+        Assert.NotEqual(d.SequencerL1Account.Address, standby);
+        Assert.True(d.StandbyBonded);
+        Assert.Equal(standby.ToString(), (await DescriptionAsync()).GetProperty("l1").GetProperty("contracts").GetProperty("StandbySequencer").GetString());
+
+        // The successor's superbatch at the rejected index: submitted by the standby sequencer.
+        for (DateTime end = DateTime.UtcNow.AddSeconds(150); ;)
+        {
+            if ((ulong)Word(await L1CallAsync(inbox, "superbatchCount()"), 0) > index) break;
+            if (DateTime.UtcNow > end) Assert.Fail($"no superbatch {index} on L1 150 s after the fraud was proven; recoveries: {d.Recoveries.Count}");
+            await Task.Delay(250);
+        }
+        byte[] record = await L1CallAsync(inbox, "superbatch(uint256)", UintWord(index)); // (hash, submitter, submittedAt, depositCount)
+        Assert.Equal(standby, new Address(record.AsSpan(32 + 12, 20)));
+        byte[] standbyBond = await L1CallAsync(d.L1.Deployment.Registry, "bonds(address)", AddressWord(standby));
+        Assert.NotEqual(UInt256.Zero, Word(standbyBond, 0));
+
+        // The recovery rewound to the last superblock of the last live superbatch, as the inbox records it.
+        ulong lastGood = index == 0 ? 0 : (ulong)Word(await L1CallAsync(inbox, "lastBlockOf(uint256,uint256)", UintWord(index - 1), UintWord(f.ChainA)), 0);
+        Lockstep.Sequencer.RecoveryReport report = Assert.Single(d.Recoveries);
+        Assert.Equal(lastGood, report.LastGoodHeight);
+        Assert.Contains(report.Rebuilt, sb => sb.Height == FraudDevnetFixture.FaultHeight);
+        Assert.Empty(report.Dropped); // a dropped mint invalidates nobody's transaction
+        Assert.False(d.Sequencer.FaultsArmed);
+
+        // The roots L1 holds for the successor's superbatch are the rollups' own, and at that height every outbox root
+        // equals its inbox root (the cheat had left B's inbox from A behind A's outbox).
+        ulong height = (ulong)Word(await L1CallAsync(inbox, "lastBlockOf(uint256,uint256)", UintWord(index), UintWord(f.ChainA)), 0);
+        Assert.True(height >= FraudDevnetFixture.FaultHeight, $"superbatch {index} ends at superblock {height}");
+        var worlds = new Lockstep.State.WorldState[2];
+        for (int r = 0; r < 2; r++)
+        {
+            ulong id = d.Rollups[r].Chain.ChainId;
+            Assert.Equal(height, (ulong)Word(await L1CallAsync(inbox, "lastBlockOf(uint256,uint256)", UintWord(index), UintWord(id)), 0));
+            Lockstep.Chain.Block block = d.Rollups[r].Chain.Store.GetBlock(height)!;
+            Assert.Equal(block.Header.StateRoot, new Hash256(await L1CallAsync(inbox, "stateRootOf(uint256,uint256)", UintWord(index), UintWord(id))));
+            worlds[r] = d.Rollups[r].Chain.Store.OpenState(block.Header.StateRoot).World;
+        }
+        Hash256 outAB = MessageTreesLayout.ReadOutboxRoot(worlds[0], f.ChainB), inAB = MessageTreesLayout.ReadInboxRoot(worlds[1], f.ChainA);
+        Assert.NotEqual(Hash256.Zero, outAB);
+        Assert.Equal(outAB, inAB);
+        Assert.Equal(MessageTreesLayout.ReadOutboxRoot(worlds[1], f.ChainA), MessageTreesLayout.ReadInboxRoot(worlds[0], f.ChainB));
+
+        // The burn is included again at the fault height, and its 5 LST are minted on B: account 2 holds its genesis
+        // balance plus 5 LST on B and minus 5 LST on A, what an honest sequencer gives.
+        JsonElement burn = await f.RpcAsync(0, "eth_getTransactionReceipt", f.CheatedBurn.ToString());
+        Assert.Equal("0x1", burn.GetProperty("status").GetString());
+        Assert.Equal(FraudDevnetFixture.FaultHeight, Convert.ToUInt64(burn.GetProperty("blockNumber").GetString(), 16));
+        UInt256 five = UInt256.Parse("5000000000000000000");
+        Address user = d.Accounts[2].Address;
+        Assert.Equal(await TokenBalanceAsync(1, user, "0x0") + five, await TokenBalanceAsync(1, user, "latest"));
+        Assert.Equal(await TokenBalanceAsync(0, user, "0x0") - five, await TokenBalanceAsync(0, user, "latest"));
+
+        // One log line per step, in order: fraud proven -> rewound -> rebuilt -> posting as the successor.
+        string[] lines;
+        lock (f.LogLines) lines = [.. f.LogLines];
+        int proven = Array.FindIndex(lines, l => l.StartsWith($"fraud proven on L1: the superbatches after superblock {lastGood} were rejected", StringComparison.Ordinal));
+        int rewound = Array.FindIndex(lines, l => l.StartsWith($"rewound to superblock {lastGood} ", StringComparison.Ordinal));
+        int rebuilt = Array.FindIndex(lines, l => l.StartsWith($"rebuilt {report.Rebuilt.Count} superblocks", StringComparison.Ordinal) && l.EndsWith(", 0 dropped", StringComparison.Ordinal));
+        int posting = Array.FindIndex(lines, l => l == $"posting as {standby} (the L1 leader now)");
+        Assert.True(proven >= 0 && proven < rewound && rewound < rebuilt && rebuilt < posting, $"recovery log lines missing or out of order:\n{string.Join("\n", lines)}");
+    }
+
+    private async Task<UInt256> TokenBalanceAsync(int rollup, Address owner, string block)
+    {
+        var call = new Dictionary<string, string> { ["to"] = SystemAddresses.CrossRollupToken.ToString(), ["data"] = Hex.Encode(SystemCalldata.BalanceOf(owner)) };
+        return new UInt256(Hex.Decode((await f.RpcAsync(rollup, "eth_call", call, block)).GetString()!));
+    }
+
+    private async Task<JsonElement> DescriptionAsync() => JsonDocument.Parse(await File.ReadAllTextAsync(f.Devnet.DescriptionPath)).RootElement.Clone();
 
     [Fact]
     [Trait("Category", "Browser")]
@@ -223,7 +318,8 @@ public class ExplorerFraudTests(FraudDevnetFixture f) : IClassFixture<FraudDevne
         ILocator slashing = page.Locator($"#slashings .slashing[data-index='{index}']");
         await Assertions.Expect(slashing).ToContainTextAsync($"sequencer {f.Devnet.SequencerL1Account.Address} slashed");
         await Assertions.Expect(slashing).ToContainTextAsync(f.Devnet.Accounts[1].Address.ToString());
-        await Assertions.Expect(page.Locator($"#superbatches tr.superbatch[data-index='{index}']")).ToHaveAttributeAsync("data-finality", "rejected");
+        // After the recovery the same index appears twice: the rejected superbatch and the successor's live one.
+        await Assertions.Expect(page.Locator($"#superbatches tr.superbatch[data-index='{index}'][data-finality='rejected']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#verdicts .verdict[data-verdict='cross_root_mismatch']").First).ToBeVisibleAsync();
 
         // docs/explorer-fraud.png is refreshed on request only (LOCKSTEP_UPDATE_SCREENSHOT=1), so a run leaves the tree clean.
@@ -233,4 +329,23 @@ public class ExplorerFraudTests(FraudDevnetFixture f) : IClassFixture<FraudDevne
         await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
         Assert.True(new FileInfo(shot).Length > 10_000, "the screenshot is suspiciously small");
     }
+}
+
+/// <summary>Collects formatted log messages (thread-safe) so tests can read what the devnet wrote.</summary>
+internal sealed class ListLoggerFactory(List<string> lines) : Microsoft.Extensions.Logging.ILoggerFactory, Microsoft.Extensions.Logging.ILogger
+{
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+
+    public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider) { }
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Information;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (lines) lines.Add(formatter(state, exception));
+    }
+
+    public void Dispose() { }
 }
