@@ -272,9 +272,17 @@ public sealed class BatchPoster : IDisposable
                 throw new L1Exception($"superbatch {p.NextIndex} reverted on L1 (tx {receipt.TransactionHash})");
             }
             Hash256 hash = submission.ComputeHash(_superblocks.ChainIds, Hash256.Zero);
+            ulong depositCount = submission.DepositCount;
             foreach (L1Log log in receipt.Logs)
-                if (log.Address == _options.Inbox && SuperbatchSubmittedEvent.TryDecode(log.Topics, log.Data, out SuperbatchSubmittedEvent? e)) hash = e!.SuperbatchHash;
-            var next = new PosterProgress(p.NextIndex + 1, hash, last, submission.DepositCount);
+                if (log.Address == _options.Inbox && SuperbatchSubmittedEvent.TryDecode(log.Topics, log.Data, out SuperbatchSubmittedEvent? e))
+                {
+                    // The receipt may be an earlier transaction at the same nonce (sent before a restart, with a
+                    // shorter range than the replacement built now): what landed is what its event says.
+                    hash = e!.SuperbatchHash;
+                    depositCount = e.DepositCount;
+                    if (e.Rollups.Count > 0) last = e.Rollups[0].LastBlock;
+                }
+            var next = new PosterProgress(p.NextIndex + 1, hash, last, depositCount);
             SaveProgress(next);
             ClearPending(next.NextIndex);
             _waitingSince = null;
