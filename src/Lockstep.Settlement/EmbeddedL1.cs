@@ -34,6 +34,12 @@ public sealed class EmbeddedL1Options
     /// <summary>Challenge window in seconds (60: a devnet; a real network uses 7 days).</summary>
     public ulong ChallengeWindowSeconds { get; init; } = 60;
 
+    /// <summary>The inbox's state-root flag arbiter (issue 6; docs/l1-contracts.md); zero: flags are alarms only.</summary>
+    public Address Arbiter { get; init; }
+
+    /// <summary>Wei a flagger locks when <see cref="Arbiter"/> is set.</summary>
+    public UInt256 FlagBond { get; init; }
+
     /// <summary>Block production (Interval, every <see cref="BlockTime"/>).</summary>
     public ProductionMode Mode { get; init; } = ProductionMode.Interval;
 
@@ -125,7 +131,7 @@ public sealed class EmbeddedL1 : IAsyncDisposable
         L1Deployer.DeployAsync(l1, new L1DeployOptions
         {
             ArtifactsDir = o.ArtifactsDir, RollupChainIds = o.RollupChainIds, DeployerKey = o.Accounts[0].PrivateKey,
-            SequencerKey = o.SequencerKey, ChallengeWindowSeconds = o.ChallengeWindowSeconds,
+            SequencerKey = o.SequencerKey, ChallengeWindowSeconds = o.ChallengeWindowSeconds, Arbiter = o.Arbiter, FlagBond = o.FlagBond,
         }, cancel);
 
     private static L1Deployment? ReadDeployment(IKeyValueStore db)

@@ -87,6 +87,12 @@ public sealed class L1DeployOptions
 
     /// <summary>L1LockstepToken supply minted to the deployer (1,000,000 tokens).</summary>
     public UInt256 TokenSupply { get; init; } = UInt256.Parse("1000000000000000000000000");
+
+    /// <summary>The inbox's state-root flag arbiter (issue 6; docs/l1-contracts.md); zero (default): flags are alarms only.</summary>
+    public Address Arbiter { get; init; }
+
+    /// <summary>Wei a flagger locks when <see cref="Arbiter"/> is set (0 by default).</summary>
+    public UInt256 FlagBond { get; init; }
 }
 
 /// <summary>
@@ -109,7 +115,7 @@ public static class L1Deployer
         var deployer = new L1Wallet(l1, o.DeployerKey);
         UInt256 bond = UInt256.Parse("1000000000000000000");
         Address registry = await deployer.DeployAsync(InitCode(o, "L1SequencerRegistry", SequencerRegistry.EncodeConstructorArgs(bond, o.ChallengeWindowSeconds, 1000, 5000)), cancel).ConfigureAwait(false);
-        Address inbox = await deployer.DeployAsync(InitCode(o, "L1SharedInbox", new SharedInboxConfig(registry, o.RollupChainIds, o.ChallengeWindowSeconds).EncodeConstructorArgs()), cancel).ConfigureAwait(false);
+        Address inbox = await deployer.DeployAsync(InitCode(o, "L1SharedInbox", new SharedInboxConfig(registry, o.RollupChainIds, o.ChallengeWindowSeconds) { Arbiter = o.Arbiter, FlagBond = o.FlagBond }.EncodeConstructorArgs()), cancel).ConfigureAwait(false);
         Address bridge = await deployer.DeployAsync(InitCode(o, "L1Bridge", Bridge.EncodeConstructorArgs(inbox, Lockstep.SystemContracts.SystemAddresses.L2Bridge, L2BridgeAbi.WithdrawalsBaseSlot)), cancel).ConfigureAwait(false);
         Address token = await deployer.DeployAsync(InitCode(o, "L1LockstepToken", AbiValue.Encode(AbiValue.Uint(o.TokenSupply))), cancel).ConfigureAwait(false);
         await deployer.SendCheckedAsync(registry, SequencerRegistry.SetInbox(inbox), default, cancel).ConfigureAwait(false);
