@@ -156,11 +156,22 @@ public sealed class BenchReport
 /// <param name="Elapsed">Time since the first round started, at its end.</param>
 public sealed record SoakRound(int Round, LoadReport Load, InvariantReport Invariants, long HeapBytes, TimeSpan Elapsed)
 {
+    /// <summary>Process working set at the round's end (bytes).</summary>
+    public long WorkingSetBytes { get; init; }
+    /// <summary>Size of the devnet's data directory at the round's end (bytes).</summary>
+    public long DataDirBytes { get; init; }
+    /// <summary>
+    /// Largest L1 lag seen during the round, sampled every 250 ms: superblocks built but not yet posted on the L1
+    /// (null without an L1). Bounded round after round means L1 posting keeps up.
+    /// </summary>
+    public ulong? MaxL1Lag { get; init; }
+
     /// <summary>The round's one-line summary (the soak prints one per round so a drift is visible).</summary>
     public string Format() => string.Create(CultureInfo.InvariantCulture,
         $"round {Round}: {Load.Included}/{Load.Acknowledged} honest in {Load.Duration.TotalSeconds:0.0} s ({Load.TxPerSecond:0} tx/s, p50 {Load.ReceiptP50Ms:0} ms, p99 {Load.ReceiptP99Ms:0} ms, "
         + $"L1 p50 {(double.IsNaN(Load.L1P50Ms) ? "-" : Load.L1P50Ms.ToString("0", CultureInfo.InvariantCulture) + " ms")}); failing {Load.FailingAcknowledged} acked / {Load.FailingRejected} rejected; "
-        + $"height {Invariants.Height}, L1 {(Invariants.L1PostedHeight?.ToString(CultureInfo.InvariantCulture) ?? "-")}; heap {HeapBytes / 1048576.0:0.0} MB; invariants {(Invariants.Ok ? "OK" : "VIOLATED")}");
+        + $"height {Invariants.Height}, L1 {(Invariants.L1PostedHeight?.ToString(CultureInfo.InvariantCulture) ?? "-")}, max L1 lag {(MaxL1Lag?.ToString(CultureInfo.InvariantCulture) ?? "-")}; "
+        + $"heap {HeapBytes / 1048576.0:0.0} MB, working set {WorkingSetBytes / 1048576.0:0} MB, data dir {DataDirBytes / 1048576.0:0} MB; invariants {(Invariants.Ok ? "OK" : "VIOLATED")}");
 }
 
 /// <summary>
@@ -313,17 +324,31 @@ public static class BenchRunner
                 Token = SystemAddresses.CrossRollupToken, Seed = round, FailingIndexOffset = round * options.Transactions,
                 FirstNonce = (rollup, a) => devnet.Sequencer.Chains[rollup].Pool.GetPendingNonce(a.Address), Progress = progress,
             });
-            LoadReport load = await LoadDriver.RunAsync(endpoints, workload, new LoadOptions
+            using var roundDone = new CancellationTokenSource();
+            Task<ulong?> lag = SampleL1LagAsync(devnet, roundDone.Token);
+            LoadReport load;
+            try
             {
-                Concurrency = options.Concurrency, Batch = options.Batch, SettleTimeout = options.SettleTimeout, WaitForL1 = devnet.Poster is not null,
-                Progress = progress,
-            }, devnet.Poster is null ? null : l1, cancel).ConfigureAwait(false);
+                load = await LoadDriver.RunAsync(endpoints, workload, new LoadOptions
+                {
+                    Concurrency = options.Concurrency, Batch = options.Batch, SettleTimeout = options.SettleTimeout, WaitForL1 = devnet.Poster is not null,
+                    Progress = progress,
+                }, devnet.Poster is null ? null : l1, cancel).ConfigureAwait(false);
+            }
+            finally
+            {
+                roundDone.Cancel();
+            }
+            ulong? maxLag = await lag.ConfigureAwait(false);
             InvariantReport inv = await InvariantChecker.CheckAsync(endpoints, chainIds, load.AcknowledgedHonest, load.AcknowledgedFailing, supply,
                 devnet.Poster is { } p ? () => p.Progress.LastHeight : null, options.SettleTimeout, cancel).ConfigureAwait(false);
             // The previous round's hash lists were checked; keep only its figures, so the soak's own records do not
             // grow the heap it measures (issue 8: ~100 KB per round of acknowledged hashes).
             if (rounds.Count > 0) rounds[^1] = rounds[^1] with { Load = WithoutHashes(rounds[^1].Load) };
-            var r = new SoakRound(round, load, inv, GC.GetTotalMemory(forceFullCollection: true), Stopwatch.GetElapsedTime(started));
+            var r = new SoakRound(round, load, inv, GC.GetTotalMemory(forceFullCollection: true), Stopwatch.GetElapsedTime(started))
+            {
+                WorkingSetBytes = Environment.WorkingSet, DataDirBytes = DirectorySize(dataDir), MaxL1Lag = maxLag,
+            };
             rounds.Add(r);
             log.WriteLine(r.Format());
             foreach (string v in inv.Violations.Take(5)) log.WriteLine("  VIOLATION: " + v);
@@ -344,6 +369,24 @@ public static class BenchRunner
             GcHeap = (gcBefore, GC.GetTotalMemory(forceFullCollection: true)), WorkingSet = (wsBefore, Environment.WorkingSet),
             Database = (dbBefore, DirectorySize(dataDir)), Rounds = rounds, MemoryViolation = memory, WarmRound = warmRound,
         };
+    }
+
+    /// <summary>
+    /// The largest gap between the built height and the poster's confirmed height, sampled every 250 ms until
+    /// <paramref name="stop"/> (null without a poster).
+    /// </summary>
+    private static async Task<ulong?> SampleL1LagAsync(Devnet.Devnet devnet, CancellationToken stop)
+    {
+        if (devnet.Poster is not { } poster) return null;
+        ulong max = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            ulong built = devnet.Sequencer.Height, posted = poster.Progress.LastHeight;
+            if (built > posted) max = Math.Max(max, built - posted);
+            try { await Task.Delay(250, stop).ConfigureAwait(false); }
+            catch (OperationCanceledException) { break; }
+        }
+        return max;
     }
 
     /// <summary>

@@ -83,16 +83,97 @@ public sealed class BlockWatcher : IAsyncDisposable
     }
 }
 
-/// <summary>When each height reached the L1: fed by the batch poster's <c>Posted</c> event (embedded L1).</summary>
+/// <summary>
+/// When each height reached the L1: fed by the batch poster's <c>Posted</c> event (embedded L1). Kept as one entry per
+/// posting (a height range and its moment), not per height, and bounded: a load run forgets the postings below the
+/// heights it watches (<see cref="ForgetBelow"/>), and beyond <see cref="MaxPostings"/> the oldest go, so a long soak
+/// holds only what its current round's latency percentiles need (issue 8: nothing grows without bound).
+/// </summary>
 public sealed class L1Tracker
 {
-    /// <summary>Height -> Stopwatch timestamp when the superbatch holding it was confirmed on the L1.</summary>
-    public ConcurrentDictionary<ulong, long> PostedAt { get; } = new();
+    /// <summary>Postings kept at most by default (one per superbatch: at one posting per second, 18 hours).</summary>
+    public const int DefaultMaxPostings = 65_536;
+
+    private readonly object _gate = new();
+    // Ascending by height: the poster posts its backlog in order, each superbatch right after the previous one.
+    private readonly List<(ulong First, ulong Last, long At)> _postings = new();
+    private int _head;
+    // Highest height ever recorded: survives forgetting, so a late duplicate posting is never taken again.
+    private ulong _last;
+
+    /// <summary>Creates a tracker keeping at most <paramref name="maxPostings"/> postings.</summary>
+    public L1Tracker(int maxPostings = DefaultMaxPostings)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPostings, 1);
+        MaxPostings = maxPostings;
+    }
+
+    /// <summary>Postings kept at most; beyond it the oldest are forgotten.</summary>
+    public int MaxPostings { get; }
+
+    /// <summary>Postings currently kept.</summary>
+    public int Count
+    {
+        get { lock (_gate) return _postings.Count - _head; }
+    }
+
+    /// <summary>Highest height recorded as posted (0 when none).</summary>
+    public ulong LastHeight
+    {
+        get { lock (_gate) return _last; }
+    }
 
     /// <summary>Records heights <paramref name="first"/>..<paramref name="last"/> as posted now.</summary>
     public void OnPosted(ulong first, ulong last)
     {
         long now = Stopwatch.GetTimestamp();
-        for (ulong h = first; h <= last; h++) PostedAt.TryAdd(h, now);
+        lock (_gate)
+        {
+            // A height posted again (a replacement after an L1 reorg) keeps its first moment, like the first confirmation.
+            if (last <= _last || first > last) return;
+            _postings.Add((Math.Max(first, _last + 1), last, now));
+            _last = last;
+            if (_postings.Count - _head > MaxPostings) _head++;
+            Compact();
+        }
+    }
+
+    /// <summary>The moment <paramref name="height"/> was posted, when it was and is still kept.</summary>
+    public bool TryGetPostedAt(ulong height, out long postedAt)
+    {
+        lock (_gate)
+        {
+            int lo = _head, hi = _postings.Count - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                (ulong first, ulong last, long at) = _postings[mid];
+                if (height < first) hi = mid - 1;
+                else if (height > last) lo = mid + 1;
+                else { postedAt = at; return true; }
+            }
+        }
+        postedAt = 0;
+        return false;
+    }
+
+    /// <summary>Forgets every posting whose heights are all below <paramref name="height"/> (what no later lookup needs).</summary>
+    public void ForgetBelow(ulong height)
+    {
+        lock (_gate)
+        {
+            while (_head < _postings.Count && _postings[_head].Last < height) _head++;
+            Compact();
+        }
+    }
+
+    // Drops the forgotten prefix once it is at least half the list, so removal stays amortised O(1).
+    private void Compact()
+    {
+        if (_head > 0 && _head >= _postings.Count - _head)
+        {
+            _postings.RemoveRange(0, _head);
+            _head = 0;
+        }
     }
 }

@@ -90,8 +90,15 @@ public static class LoadDriver
         for (int r = 0; r < n; r++) clients[r] = new RpcClient(endpoints[r], perEndpoint + 4);
         try
         {
+            ulong firstWatched = ulong.MaxValue;
             for (int r = 0; r < n; r++)
-                watchers[r] = new BlockWatcher(clients[r], RpcClient.Quantity(await clients[r].CallAsync("eth_blockNumber", "[]", cancel).ConfigureAwait(false)));
+            {
+                ulong head = RpcClient.Quantity(await clients[r].CallAsync("eth_blockNumber", "[]", cancel).ConfigureAwait(false));
+                watchers[r] = new BlockWatcher(clients[r], head);
+                firstWatched = Math.Min(firstWatched, head + 1);
+            }
+            // Postings below the first block this run watches are no longer looked up: a soak's tracker stays small.
+            l1?.ForgetBelow(firstWatched);
 
             // Each sender's transactions on a rollup go through one submitter, in nonce order: a node then never sees
             // a nonce gap (anvil's automine leaves out-of-order transactions unmined), and concurrency is across senders.
@@ -212,7 +219,7 @@ public static class LoadDriver
                     for (int i = 0; i < workload.Honest.Count; i++)
                     {
                         if (!acked[i] || !watchers[workload.Honest[i].Rollup].Included.TryGetValue(workload.Honest[i].Hash, out var seen)) continue;
-                        if (l1.PostedAt.TryGetValue(seen.Block, out long posted)) onL1.Add(Stopwatch.GetElapsedTime(submittedAt[i], posted).TotalMilliseconds);
+                        if (l1.TryGetPostedAt(seen.Block, out long posted)) onL1.Add(Stopwatch.GetElapsedTime(submittedAt[i], posted).TotalMilliseconds);
                         else notOnL1++;
                     }
                     posting.Report(onL1.Count);
