@@ -180,6 +180,15 @@ public static class SharedInbox
     /// <summary><c>superbatchCount()</c> returns uint256: the next index to submit.</summary>
     public static byte[] SuperbatchCount() => AbiValue.EncodeCall("superbatchCount()");
 
+    /// <summary><c>arbiter()</c> returns address: who settles state-root flags (zero: flags are alarms only).</summary>
+    public static byte[] Arbiter() => AbiValue.EncodeCall("arbiter()");
+
+    /// <summary><c>flagBond()</c> returns uint256: the wei a flagger locks when there is an arbiter.</summary>
+    public static byte[] FlagBond() => AbiValue.EncodeCall("flagBond()");
+
+    /// <summary><c>openFlags()</c> returns uint256: flags the arbiter has not resolved yet (finality pauses while any is open).</summary>
+    public static byte[] OpenFlags() => AbiValue.EncodeCall("openFlags()");
+
     /// <summary><c>tipHash()</c> returns bytes32: the parent hash of the next superbatch.</summary>
     public static byte[] TipHash() => AbiValue.EncodeCall("tipHash()");
 
@@ -281,6 +290,47 @@ public sealed record FraudProvenEvent(ulong Index, ulong ChainX, ulong ChainY, H
         if (topics.Count != 2 || topics[0] != Topic) return false;
         var r = new AbiReader(data);
         decoded = new FraudProvenEvent(SuperbatchSubmittedEvent.TopicUInt64(topics[1]), r.UInt64(0), r.UInt64(32), r.Hash(64), r.Hash(96), r.Address(128));
+        return true;
+    }
+}
+
+/// <summary><c>StateRootFlagged</c>: <paramref name="Flagger"/> says live superbatch <paramref name="Index"/> claims a wrong
+/// state root for <paramref name="ChainId"/> (<paramref name="ClaimedRoot"/>; the flagger computed <paramref name="ExpectedRoot"/>).</summary>
+public sealed record StateRootFlaggedEvent(ulong Index, ulong ChainId, Address Flagger, Hash256 ClaimedRoot, Hash256 ExpectedRoot)
+{
+    /// <summary>The event's signature.</summary>
+    public const string Signature = "StateRootFlagged(uint256,uint256,address,bytes32,bytes32)";
+
+    /// <summary>Topic 0.</summary>
+    public static readonly Hash256 Topic = AbiValue.EventTopic(Signature);
+
+    /// <summary>Decodes a log of the inbox; false when it is another event.</summary>
+    public static bool TryDecode(IReadOnlyList<Hash256> topics, ReadOnlyMemory<byte> data, out StateRootFlaggedEvent? decoded)
+    {
+        decoded = null;
+        if (topics.Count != 4 || topics[0] != Topic) return false;
+        var r = new AbiReader(data);
+        decoded = new StateRootFlaggedEvent(SuperbatchSubmittedEvent.TopicUInt64(topics[1]), SuperbatchSubmittedEvent.TopicUInt64(topics[2]),
+            SuperbatchSubmittedEvent.TopicAddress(topics[3]), r.Hash(0), r.Hash(32));
+        return true;
+    }
+}
+
+/// <summary><c>FlagResolved</c>: the arbiter settled the flag on superbatch <paramref name="Index"/>, rollup <paramref name="ChainId"/>.</summary>
+public sealed record FlagResolvedEvent(ulong Index, ulong ChainId, bool Upheld)
+{
+    /// <summary>The event's signature.</summary>
+    public const string Signature = "FlagResolved(uint256,uint256,bool)";
+
+    /// <summary>Topic 0.</summary>
+    public static readonly Hash256 Topic = AbiValue.EventTopic(Signature);
+
+    /// <summary>Decodes a log of the inbox; false when it is another event.</summary>
+    public static bool TryDecode(IReadOnlyList<Hash256> topics, ReadOnlyMemory<byte> data, out FlagResolvedEvent? decoded)
+    {
+        decoded = null;
+        if (topics.Count != 3 || topics[0] != Topic) return false;
+        decoded = new FlagResolvedEvent(SuperbatchSubmittedEvent.TopicUInt64(topics[1]), SuperbatchSubmittedEvent.TopicUInt64(topics[2]), new AbiReader(data).Bool(0));
         return true;
     }
 }

@@ -116,8 +116,8 @@ public sealed class SetVerifier : IAsyncDisposable
         Verdicts = new VerdictStore(_meta);
         _replicas = OpenReplicas();
         _progress = ReadProgress();
-        foreach (SuperbatchVerdict v in Verdicts.All)
-            if (v.Kind != VerdictKind.Ok && v.Index == _progress.NextIndex) _halted = v; // still waiting for L1 to reject it
+        foreach (SuperbatchVerdict v in Verdicts.ReadAt(_progress.NextIndex))
+            if (v.Kind != VerdictKind.Ok) _halted = v; // still waiting for L1 to reject it
     }
 
     /// <summary>The set's chain ids, in inbox order.</summary>
@@ -126,7 +126,7 @@ public sealed class SetVerifier : IAsyncDisposable
     /// <summary>The replicas (read-only use: RPC, tests). Replaced when the inbox history changes (a rejection): re-read after <see cref="ReplicasReset"/>.</summary>
     public IReadOnlyList<RollupChain> Chains => _replicas.Chains;
 
-    /// <summary>Every verdict reached (persisted).</summary>
+    /// <summary>The verdicts reached (persisted; the recent ones in memory).</summary>
     public VerdictStore Verdicts { get; }
 
     /// <summary>Raised for every verdict (ok ones included), after it is stored and after any L1 action it caused.</summary>
@@ -141,6 +141,29 @@ public sealed class SetVerifier : IAsyncDisposable
     /// <summary>Progress numbers now.</summary>
     public VerifierProgress Progress => new(_l1Count, _progress.NextIndex, _replicas.Height, _target, Interlocked.Read(ref _blocks), Interlocked.Read(ref _txs),
         Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _replayTicks)).TotalSeconds, _halted is { } h ? $"superbatch {h.Index}: {h.Kind}: {h.Detail}" : null);
+
+    /// <summary>The bad verdict the verifier is halted on (waiting for L1 to reject that superbatch), null when following.</summary>
+    public SuperbatchVerdict? HaltedOn => _halted;
+
+    /// <summary>
+    /// The state root of <paramref name="chainId"/> this verifier re-executed for superbatch <paramref name="index"/>
+    /// (<paramref name="superbatchHash"/>) while it is halted on it (its replicas' heads are that superbatch's last block);
+    /// null when it is not halted on that submission or could not re-execute it (<see cref="VerdictKind.InvalidBatch"/>).
+    /// For a superbatch verified ok the answer is its claimed root. The arbiter's question (<see cref="FlagArbiter"/>).
+    /// </summary>
+    public async Task<Hash256?> ReexecutedRootAsync(ulong index, Hash256 superbatchHash, ulong chainId, CancellationToken cancel = default)
+    {
+        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            if (_halted is not { } h || h.Index != index || h.SuperbatchHash != superbatchHash || h.Kind == VerdictKind.InvalidBatch) return null;
+            return _replicas.Chain(chainId)?.Head.StateRoot;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     /// <summary>Starts the background loop (<see cref="SyncAsync"/> every <see cref="VerifierOptions.PollInterval"/>).</summary>
     public void Start()
@@ -258,6 +281,7 @@ public sealed class SetVerifier : IAsyncDisposable
         {
             _progress = (index + 1, e.SuperbatchHash);
             WriteProgress();
+            ForgetEventsThrough(index);
         }
         else _halted = verdict;
         VerdictReached?.Invoke(verdict);
@@ -300,9 +324,7 @@ public sealed class SetVerifier : IAsyncDisposable
 
     private ulong LastBlockOfVerified()
     {
-        foreach (SuperbatchVerdict v in Verdicts.All)
-            if (v.Index == _progress.NextIndex - 1 && v.SuperbatchHash == _progress.LastHash) return v.LastBlock;
-        return _replicas.Height;
+        return Verdicts.Get(_progress.NextIndex - 1, _progress.LastHash)?.LastBlock ?? _replicas.Height;
     }
 
     /// <summary>Re-executes superblock <paramref name="height"/> (entry <paramref name="k"/> of each rollup's batch) and commits it to the replicas.</summary>
@@ -536,7 +558,9 @@ public sealed class SetVerifier : IAsyncDisposable
         if (TryFind(index, hash, out var found)) return found;
         ulong tip = await _l1.Client.GetBlockNumberAsync(cancel).ConfigureAwait(false);
         ulong from = _scannedAny ? _scannedTo + 1 : _options.FromL1Block;
-        while (from <= tip)
+        // Chunk by chunk, stopping at the chunk that holds the submission: a verifier far behind L1 keeps the events of
+        // one chunk ahead of what it verified, not the whole history (memory stays bounded on a long catch-up).
+        while (from <= tip && !TryFind(index, hash, out _))
         {
             ulong to = Math.Min(tip, from + _options.MaxLogRange - 1);
             foreach (L1Log log in await _l1.Client.GetLogsAsync(_options.Inbox, from, to, SuperbatchSubmittedEvent.Topic, cancel).ConfigureAwait(false))
@@ -551,6 +575,31 @@ public sealed class SetVerifier : IAsyncDisposable
         }
         if (TryFind(index, hash, out found)) return found;
         throw new L1Exception($"no SuperbatchSubmitted event for superbatch {index} ({hash}) up to L1 block {tip}");
+    }
+
+    /// <summary>
+    /// Drops the scanned submissions of superbatches up to <paramref name="index"/> once it is verified ok: they are
+    /// never looked up again (the next index is above it; a rejection resets the replicas and scans L1 again from
+    /// <see cref="VerifierOptions.FromL1Block"/>). Keeps the verifier's memory flat over a long run.
+    /// </summary>
+    private void ForgetEventsThrough(ulong index)
+    {
+        List<ulong>? done = null;
+        foreach (ulong i in _events.Keys)
+            if (i <= index) (done ??= new()).Add(i);
+        if (done is null) return;
+        foreach (ulong i in done) _events.Remove(i);
+    }
+
+    /// <summary>Scanned <c>SuperbatchSubmitted</c> events held in memory (submissions not yet verified ok; tests of the memory bound).</summary>
+    public int PendingSubmissionEvents
+    {
+        get
+        {
+            int n = 0;
+            foreach (var list in _events.Values) n += list.Count;
+            return n;
+        }
     }
 
     private bool TryFind(ulong index, Hash256 hash, out (SuperbatchSubmittedEvent, L1Log) found)
@@ -593,6 +642,10 @@ public sealed class SetVerifier : IAsyncDisposable
         _replicas = OpenReplicas();
         _progress = (0, Hash256.Zero);
         WriteProgress();
+        // Derived again from index 0: the submissions of the live history are scanned again (they were dropped once verified).
+        _events.Clear();
+        _scannedAny = false;
+        _scannedTo = 0;
         ReplicasReset?.Invoke(why);
     }
 

@@ -76,35 +76,70 @@ public sealed record SuperbatchVerdict(ulong Index, Hash256 SuperbatchHash, Verd
 
 /// <summary>
 /// Verdicts by superbatch submission (index + hash: after a rejection the same index comes again with another hash),
-/// persisted in the verifier's own store (kept when the replicas are rebuilt).
+/// persisted in the verifier's own store (kept when the replicas are rebuilt). Memory holds only the most recent
+/// <see cref="Window"/> verdicts (a long-running verifier reaches one per superbatch forever); older ones are read from
+/// the store on demand (<see cref="Get"/>, <see cref="ReadAt"/>).
 /// </summary>
 public sealed class VerdictStore
 {
+    /// <summary>Verdicts kept in memory by default (the RPC status and the explorer show the recent ones).</summary>
+    public const int DefaultWindow = 256;
+
     private static readonly byte[] Prefix = "V/"u8.ToArray();
     private readonly IKeyValueStore _db;
     private readonly Lock _lock = new();
-    private readonly List<SuperbatchVerdict> _all = new();
+    private readonly List<SuperbatchVerdict> _recent = new();
+    private long _count;
 
-    /// <summary>Loads every stored verdict from <paramref name="db"/>.</summary>
-    public VerdictStore(IKeyValueStore db)
+    /// <summary>Opens the verdicts stored in <paramref name="db"/>, keeping the newest <paramref name="window"/> in memory.</summary>
+    public VerdictStore(IKeyValueStore db, int window = DefaultWindow)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         _db = db;
-        foreach (KeyValuePair<byte[], byte[]> kv in db.Iterate(Prefix)) _all.Add(SuperbatchVerdict.Decode(kv.Value));
-        _all.Sort(static (a, b) => a.Index != b.Index ? a.Index.CompareTo(b.Index) : 0);
+        Window = window;
+        // Keys are prefix || index (big-endian) || hash: iteration comes in index order, so the tail is the newest.
+        foreach (KeyValuePair<byte[], byte[]> kv in db.Iterate(Prefix))
+        {
+            _count++;
+            _recent.Add(SuperbatchVerdict.Decode(kv.Value));
+            if (_recent.Count > window) _recent.RemoveAt(0);
+        }
     }
 
-    /// <summary>Every verdict, by index (a rejected index can appear more than once: the bad one and its replacement).</summary>
-    public IReadOnlyList<SuperbatchVerdict> All
+    /// <summary>How many verdicts stay in memory.</summary>
+    public int Window { get; }
+
+    /// <summary>Verdicts stored (every one ever reached; most of them only on disk).</summary>
+    public long Count
     {
-        get { lock (_lock) return _all.ToArray(); }
+        get { lock (_lock) return _count; }
     }
 
-    /// <summary>The verdict on the submission with this index and hash, null when none.</summary>
+    /// <summary>The newest verdicts (at most <see cref="Window"/>), by index; a rejected index can appear more than once
+    /// (the bad submission and its replacement).</summary>
+    public IReadOnlyList<SuperbatchVerdict> Recent
+    {
+        get { lock (_lock) return _recent.ToArray(); }
+    }
+
+    /// <summary>The verdict on the submission with this index and hash (from memory, else from the store), null when none.</summary>
     public SuperbatchVerdict? Get(ulong index, Hash256 hash)
     {
         lock (_lock)
-            foreach (SuperbatchVerdict v in _all) if (v.Index == index && v.SuperbatchHash == hash) return v;
-        return null;
+            foreach (SuperbatchVerdict v in _recent) if (v.Index == index && v.SuperbatchHash == hash) return v;
+        byte[]? stored = _db.Get(Key(index, hash));
+        return stored is null ? null : SuperbatchVerdict.Decode(stored);
+    }
+
+    /// <summary>Every stored verdict on superbatch <paramref name="index"/> (every submission at that index), read from the store.</summary>
+    public IReadOnlyList<SuperbatchVerdict> ReadAt(ulong index)
+    {
+        var prefix = new byte[Prefix.Length + 8];
+        Prefix.CopyTo(prefix, 0);
+        BinaryPrimitives.WriteUInt64BigEndian(prefix.AsSpan(Prefix.Length), index);
+        var result = new List<SuperbatchVerdict>();
+        foreach (KeyValuePair<byte[], byte[]> kv in _db.Iterate(prefix)) result.Add(SuperbatchVerdict.Decode(kv.Value));
+        return result;
     }
 
     /// <summary>Records (or replaces) a verdict.</summary>
@@ -112,10 +147,19 @@ public sealed class VerdictStore
     {
         lock (_lock)
         {
-            _db.Put(Key(verdict.Index, verdict.SuperbatchHash), verdict.Encode());
-            _all.RemoveAll(v => v.Index == verdict.Index && v.SuperbatchHash == verdict.SuperbatchHash);
-            _all.Add(verdict);
-            _all.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+            byte[] key = Key(verdict.Index, verdict.SuperbatchHash);
+            if (_db.Get(key) is null) _count++;
+            _db.Put(key, verdict.Encode());
+            int at = _recent.FindIndex(v => v.Index == verdict.Index && v.SuperbatchHash == verdict.SuperbatchHash);
+            if (at >= 0) _recent[at] = verdict;
+            else
+            {
+                // Verdicts come in index order (after a rejection an index comes again: inserted after its equals).
+                int pos = _recent.Count;
+                while (pos > 0 && _recent[pos - 1].Index > verdict.Index) pos--;
+                _recent.Insert(pos, verdict);
+                if (_recent.Count > Window) _recent.RemoveAt(0);
+            }
         }
     }
 

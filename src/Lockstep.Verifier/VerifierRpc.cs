@@ -118,7 +118,7 @@ public static class VerifierStatusJson
         if (p.Halted is null) w.WriteNull("halted");
         else w.WriteString("halted", p.Halted);
         w.WriteStartArray("verdicts");
-        foreach (SuperbatchVerdict v in verifier.Verdicts.All)
+        foreach (SuperbatchVerdict v in verifier.Verdicts.Recent)
         {
             w.WriteStartObject();
             w.WriteNumber("index", v.Index);

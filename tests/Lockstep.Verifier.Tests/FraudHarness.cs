@@ -47,13 +47,25 @@ internal sealed class FraudHarness : IAsyncDisposable
         return geneses;
     }
 
+    /// <summary>The inbox's state-root arbiter in <see cref="StartWithArbiterAsync"/>: dev account 6, funded on L1 only.</summary>
+    public static DevAccount Arbiter { get; } = DevAccounts.Derive(DevAccounts.TestMnemonic, 7)[6];
+
+    /// <summary>The flag bond of an inbox with an arbiter: 0.1 ETH.</summary>
+    public static readonly UInt256 FlagBond = UInt256.Parse("100000000000000000");
+
     /// <summary>A set on a fresh embedded L1 (instant blocks) with <paramref name="faults"/> armed.</summary>
-    public static async Task<FraudHarness> StartAsync(ulong challengeWindow = 3600, params InjectedFault[] faults)
+    public static Task<FraudHarness> StartAsync(ulong challengeWindow = 3600, params InjectedFault[] faults) => StartAsync(challengeWindow, false, faults);
+
+    /// <summary>Like <see cref="StartAsync(ulong, InjectedFault[])"/>, the inbox deployed with <see cref="Arbiter"/> and <see cref="FlagBond"/>.</summary>
+    public static Task<FraudHarness> StartWithArbiterAsync(ulong challengeWindow = 3600, params InjectedFault[] faults) => StartAsync(challengeWindow, true, faults);
+
+    private static async Task<FraudHarness> StartAsync(ulong challengeWindow, bool withArbiter, InjectedFault[] faults)
     {
         EmbeddedL1 l1 = await EmbeddedL1.StartAsync(new EmbeddedL1Options
         {
             ArtifactsDir = Path.Combine(RepoPaths.Root, "contracts", "artifacts"), RollupChainIds = ChainIds, SequencerKey = Sequencer.PrivateKey,
-            Accounts = Accounts, Mode = ProductionMode.Instant, ChallengeWindowSeconds = challengeWindow,
+            Accounts = [.. Accounts, Arbiter], Mode = ProductionMode.Instant, ChallengeWindowSeconds = challengeWindow,
+            Arbiter = withArbiter ? Arbiter.Address : Address.Zero, FlagBond = withArbiter ? FlagBond : UInt256.Zero,
         });
         FraudHarness h = Create(l1.Client, l1.Deployment, faults);
         h._embedded = l1;
@@ -91,10 +103,20 @@ internal sealed class FraudHarness : IAsyncDisposable
     /// <summary>The feed reads the deposits queued so far (the next superblock takes them).</summary>
     public async Task<int> PollDepositsAsync() => await Deposits!.PollAsync();
 
-    public SetVerifier NewVerifier(string? dataDir = null, bool challenge = true) => new(L1, new VerifierOptions
+    public SetVerifier NewVerifier(string? dataDir = null, bool challenge = true, UInt256 flagBond = default) => new(L1, new VerifierOptions
     {
         Inbox = Deployment.Inbox, Geneses = Geneses(), DataDir = dataDir, ChallengerKey = challenge ? Challenger.PrivateKey : null, PollInterval = TimeSpan.FromMilliseconds(200),
+        FlagBond = flagBond,
     });
+
+    /// <summary>The arbiter's own verifier (no key: it never flags or challenges) and the arbiter on top of it.</summary>
+    public (SetVerifier Verifier, FlagArbiter Arbiter) NewArbiter()
+    {
+        SetVerifier own = NewVerifier(challenge: false);
+        return (own, new FlagArbiter(L1, own, new ArbiterOptions { Inbox = Deployment.Inbox, ArbiterKey = Arbiter.PrivateKey }));
+    }
+
+    public async Task<bool> IsFinalizedAsync(ulong index) => Word(await L1.CallAsync(Deployment.Inbox, SharedInbox.IsFinalized(index)), 0) != 0;
 
     /// <summary>Signs a type-2 call from dev account <paramref name="user"/> on rollup <paramref name="rollup"/> and pools it.</summary>
     public Transaction Send(int rollup, int user, Address to, UInt256 value, byte[]? data = null, ulong gas = 21_000)
