@@ -14,7 +14,7 @@ internal sealed partial class Anvil : IDisposable
     public Anvil()
     {
         string binary = Path.Combine(RepoPaths.Root, "tools", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
-        _process = Process.Start(new ProcessStartInfo(binary, ["--host", "127.0.0.1", "--port", "0", "--hardfork", "cancun", "--accounts", "10", "--gas-limit", "30000000"])
+        _process = Process.Start(new ProcessStartInfo(binary, ["--host", "127.0.0.1", "--port", "0", "--hardfork", "cancun", "--accounts", "11", "--gas-limit", "30000000"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         }) ?? throw new InvalidOperationException("anvil did not start");

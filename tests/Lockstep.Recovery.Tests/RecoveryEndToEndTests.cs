@@ -10,10 +10,12 @@ namespace Lockstep.Recovery.Tests;
 
 /// <summary>
 /// Issue 6, "the set resumes with an honest sequencer; users' balances after recovery equal an honest run's": the same
-/// seeded workload runs honestly (no L1) and with each cross-rollup fault injected at superbatch 1 of 3 (superblock 3);
-/// against the embedded L1 and against anvil the verifier detects and proves the fault, L1 slashes the cheater and
-/// rejects superbatches 1-2, the sequencer process recovers (rewind to superblock 2, honest rebuild) and the second
-/// bonded sequencer posts from index 1. Then balances, state roots and block hashes equal the honest run's.
+/// seeded workload runs honestly (no L1) and with each injected fault at superbatch 1 of 3 (superblock 3); against the
+/// embedded L1 and against anvil the verifier detects the fault and settles it on L1 (a cross-rollup fault by the shared
+/// fraud proof; a forged state root by a bonded flag that the arbiter, re-deriving the superbatch itself, upholds), L1
+/// slashes the cheater and rejects superbatches 1-2, the sequencer process recovers (rewind to superblock 2, honest
+/// rebuild) and the second bonded sequencer posts from index 1. Then balances, state roots and block hashes equal the
+/// honest run's.
 /// </summary>
 public class RecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHelper output)
 {
@@ -35,6 +37,7 @@ public class RecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         { FaultKind.DropMint, false }, { FaultKind.MintWithoutBurn, false }, { FaultKind.ReorderMessages, false },
         { FaultKind.DropMint, true }, { FaultKind.MintWithoutBurn, true }, { FaultKind.ReorderMessages, true },
+        { FaultKind.ForgeStateRoot, false }, { FaultKind.ForgeStateRoot, true },
     };
 
     [Theory]
@@ -42,13 +45,14 @@ public class RecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task After_a_proven_fault_the_set_recovers_and_balances_equal_the_honest_run(FaultKind kind, bool anvil)
     {
         var honest = HonestRun.Value;
-        var fault = new InjectedFault(kind, Workload.FaultHeight) { Recipient = RecoverySet.Unfunded.Address };
-        await using RecoverySet s = RecoverySet.Open(null, fault);
+        bool forge = kind == FaultKind.ForgeStateRoot;
+        // A forged root is the poster's lie (the chain itself is honest); the other faults are the builder's.
+        var fault = new InjectedFault(kind, Workload.FaultHeight, forge ? 902UL : null) { Recipient = RecoverySet.Unfunded.Address };
+        await using RecoverySet s = forge ? RecoverySet.Open() : RecoverySet.Open(null, fault);
         await s.AttachL1Async(anvil);
-        var injected = new List<string>();
 
         // The cheating run: superbatches {1,2} {3,4} {5,6}, posted by the first sequencer; the fault at superblock 3.
-        using (BatchPoster cheater = s.NewPoster(RecoverySet.Cheater))
+        using (BatchPoster cheater = s.NewPoster(RecoverySet.Cheater, forge ? new FaultInjector(devMode: true, [fault]) : null))
         {
             await Workload.RunAsync(s, Seed, async h =>
             {
@@ -56,18 +60,40 @@ public class RecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHelper output)
             });
         }
         Assert.Equal(3UL, await s.SuperbatchCountAsync());
-        // The cheat changed a destination's state (its inbox tree at least; balances too, unless a reorder swaps equal effects).
-        Assert.NotEqual(honest.Roots, s.Set.Chains.Select(c => c.Head.StateRoot).ToArray());
-        if (kind != FaultKind.ReorderMessages) Assert.NotEqual(honest.Balances, RecoverySet.Snapshot(s.Set));
+        if (forge)
+        {
+            // The chain is the honest one; L1 holds a root for 902 at superblock 4 that no execution reaches.
+            Assert.Equal(honest.Roots, s.Set.Chains.Select(c => c.Head.StateRoot).ToArray());
+            Hash256 claimed = new(await s.L1!.CallAsync(s.Deployment!.Inbox, SharedInbox.StateRootOf(1, 902)));
+            Assert.NotEqual(s.Set.Chains[1].GetBlock(4)!.Header.StateRoot, claimed);
+        }
+        else
+        {
+            // The cheat changed a destination's state (its inbox tree at least; balances too, unless a reorder swaps equal effects).
+            Assert.NotEqual(honest.Roots, s.Set.Chains.Select(c => c.Head.StateRoot).ToArray());
+            if (kind != FaultKind.ReorderMessages) Assert.NotEqual(honest.Balances, RecoverySet.Snapshot(s.Set));
+        }
 
-        // The verifier derives from L1 alone, convicts superbatch 1 and proves it; L1 slashes and rejects 1 and 2.
+        // The verifier derives from L1 alone and convicts superbatch 1: it proves a cross-rollup fault itself (L1 slashes
+        // and rejects 1 and 2), and flags a forged root with the bond, which the arbiter settles with its own verdict.
         await using (SetVerifier v = NewVerifier(s))
         {
             IReadOnlyList<SuperbatchVerdict> verdicts = await v.SyncAsync();
             Assert.Equal(2, verdicts.Count);
             Assert.Equal(VerdictKind.Ok, verdicts[0].Kind);
-            Assert.Equal((1UL, VerdictKind.CrossRootMismatch), (verdicts[1].Index, verdicts[1].Kind));
+            Assert.Equal((1UL, forge ? VerdictKind.StateRootMismatch : VerdictKind.CrossRootMismatch), (verdicts[1].Index, verdicts[1].Kind));
             Assert.True(verdicts[1].ActionSucceeded, verdicts[1].ActionError);
+            if (forge)
+            {
+                Assert.Equal(3UL, await s.SuperbatchCountAsync()); // flagged: nothing rejected until the arbiter rules
+                Assert.Equal(s.Set.Chains[1].GetBlock(4)!.Header.StateRoot, verdicts[1].Expected);
+                await using SetVerifier own = new(s.L1!, new VerifierOptions { Inbox = s.Deployment!.Inbox, Geneses = RecoverySet.Geneses() });
+                await using var arbiter = new FlagArbiter(s.L1!, own, new ArbiterOptions { Inbox = s.Deployment.Inbox, ArbiterKey = RecoverySet.Arbiter.PrivateKey });
+                FlagRuling ruling = Assert.Single(await arbiter.SyncAsync());
+                Assert.True(ruling.Upheld, ruling.Reason);
+                Assert.True(ruling.ActionSucceeded, ruling.ActionError);
+                Assert.Equal(verdicts[1].Expected, ruling.OurRoot); // its own re-execution agrees with the flagger's
+            }
         }
         Assert.Equal(1UL, await s.SuperbatchCountAsync());
         Assert.Equal(UInt256.Zero, await s.BondAsync(RecoverySet.Cheater.Address));
@@ -121,6 +147,7 @@ public class RecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHelper output)
     private static SetVerifier NewVerifier(RecoverySet s) => new(s.L1!, new VerifierOptions
     {
         Inbox = s.Deployment!.Inbox, Geneses = RecoverySet.Geneses(), ChallengerKey = RecoverySet.Challenger.PrivateKey, PollInterval = TimeSpan.FromMilliseconds(200),
+        FlagBond = RecoverySet.FlagBond,
     });
 
     /// <summary>L1's live superbatches chain by parent hash, cover superblocks 1..6 without gaps and claim our roots.</summary>

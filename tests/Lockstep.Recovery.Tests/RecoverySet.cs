@@ -18,18 +18,21 @@ namespace Lockstep.Recovery.Tests;
 /// Two rollups (901, 902) under a shared sequencer (honest or armed with a <see cref="FaultInjector"/>), optionally
 /// settling on an L1 (embedded or anvil). Dev accounts of the test mnemonic: 0 deployer, 1 sequencer (the cheater when
 /// faults are armed), 2 the second bonded sequencer (the honest continuation), 3 challenger (the verifier's key),
-/// 4-8 users with ETH on both rollups and LST on 901, 9 funded nowhere on L2 (the forged mint's beneficiary).
+/// 4-8 users with ETH on both rollups and LST on 901, 9 funded nowhere on L2 (the forged mint's beneficiary), 10 the
+/// inbox's state-root arbiter (funded on L1 only; flag bond <see cref="FlagBond"/>).
 /// </summary>
 internal sealed class RecoverySet : IAsyncDisposable
 {
     public static readonly ulong[] ChainIds = [901, 902];
     public const ulong GenesisTime = 1_700_000_000;
     public static readonly UInt256 Ether = UInt256.Parse("1000000000000000000");
-    public static IReadOnlyList<DevAccount> Accounts { get; } = DevAccounts.Derive(DevAccounts.TestMnemonic, 10);
+    public static IReadOnlyList<DevAccount> Accounts { get; } = DevAccounts.Derive(DevAccounts.TestMnemonic, 11);
+    public static readonly UInt256 FlagBond = UInt256.Parse("100000000000000000");
     public static DevAccount Cheater => Accounts[1];
     public static DevAccount Honest => Accounts[2];
     public static DevAccount Challenger => Accounts[3];
     public static DevAccount Unfunded => Accounts[9];
+    public static DevAccount Arbiter => Accounts[10];
     public static readonly int[] Users = [4, 5, 6, 7, 8];
 
     private readonly Dictionary<(int, int), ulong> _nonces = new();
@@ -63,7 +66,8 @@ internal sealed class RecoverySet : IAsyncDisposable
         return new RecoverySet { Db = db, Set = set };
     }
 
-    /// <summary>Starts an L1 (anvil when <paramref name="anvil"/>, else embedded with instant blocks), deploys, bonds both sequencers.</summary>
+    /// <summary>Starts an L1 (anvil when <paramref name="anvil"/>, else embedded with instant blocks), deploys (with
+    /// <see cref="Arbiter"/> as the inbox's state-root arbiter), bonds both sequencers.</summary>
     public async Task AttachL1Async(bool anvil, ulong challengeWindowSeconds = 3600)
     {
         string artifacts = Path.Combine(RepoPaths.Root, "contracts", "artifacts");
@@ -74,6 +78,7 @@ internal sealed class RecoverySet : IAsyncDisposable
             Deployment = await L1Deployer.DeployAsync(L1, new L1DeployOptions
             {
                 ArtifactsDir = artifacts, RollupChainIds = ChainIds, DeployerKey = Accounts[0].PrivateKey, SequencerKey = Cheater.PrivateKey, ChallengeWindowSeconds = challengeWindowSeconds,
+                Arbiter = Arbiter.Address, FlagBond = FlagBond,
             });
         }
         else
@@ -81,7 +86,7 @@ internal sealed class RecoverySet : IAsyncDisposable
             _embedded = await EmbeddedL1.StartAsync(new EmbeddedL1Options
             {
                 ArtifactsDir = artifacts, RollupChainIds = ChainIds, SequencerKey = Cheater.PrivateKey, Accounts = Accounts,
-                Mode = ProductionMode.Instant, ChallengeWindowSeconds = challengeWindowSeconds,
+                Mode = ProductionMode.Instant, ChallengeWindowSeconds = challengeWindowSeconds, Arbiter = Arbiter.Address, FlagBond = FlagBond,
             });
             L1 = _embedded.Client;
             Deployment = _embedded.Deployment;
