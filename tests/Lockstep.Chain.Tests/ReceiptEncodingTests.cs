@@ -1,15 +1,15 @@
-using System.Numerics;
 using Lockstep.Chain;
 using Lockstep.Primitives;
 using Lockstep.Primitives.Rlp;
 using Lockstep.State;
+using Lockstep.Trie;
 
 namespace Lockstep.Chain.Tests;
 
 /// <summary>
-/// The exact-size receipt encoder and the bloom's per-thread bit cache against independent formulations: the receipt
-/// written item by item with the generic <see cref="RlpWriter"/> (EIP-2718 type ++ rlp([status, cumulativeGasUsed,
-/// bloom, logs]), EIP-658 status), and the bloom as arithmetic on a 2048-bit integer (Yellow Paper 4.3.1).
+/// Receipts: round trips of legacy and typed receipts, the exact-size encoder against an independent formulation (the
+/// receipt written item by item with the generic <see cref="RlpWriter"/>: EIP-2718 type ++ rlp([status,
+/// cumulativeGasUsed, bloom, logs]), EIP-658 status), and the receipts root as a plain Patricia trie of the encodings.
 /// </summary>
 public class ReceiptEncodingTests
 {
@@ -29,6 +29,33 @@ public class ReceiptEncodingTests
         }
         w.EndList().EndList();
         return w.ToArray();
+    }
+
+    [Fact]
+    public void ReceiptsRoundTripLegacyAndTyped()
+    {
+        var log = new LogEntry(Address.FromNumber(0xabc), [Keccak256.Compute([1]), Keccak256.Compute([2])], [1, 2, 3]);
+        foreach (byte type in new byte[] { 0, 1, 2, 3 })
+        foreach (bool success in new[] { true, false })
+        {
+            Receipt receipt = Receipt.Create(type, success, 123_456, success ? [log] : []);
+            byte[] encoded = receipt.Encode();
+            if (type == 0) Assert.True(encoded[0] >= 0xc0);
+            else Assert.Equal(type, encoded[0]);
+            Receipt back = Receipt.Decode(encoded);
+            Assert.Equal(type, back.Type);
+            Assert.Equal(success, back.Success);
+            Assert.Equal(123_456UL, back.CumulativeGasUsed);
+            Assert.Equal(receipt.Bloom.Bytes.ToArray(), back.Bloom.Bytes.ToArray());
+            Assert.Equal(receipt.Logs.Count, back.Logs.Count);
+            Assert.Equal(encoded, back.Encode());
+            if (success)
+            {
+                Assert.Equal(log.Topics, back.Logs[0].Topics);
+                Assert.Equal(log.Data, back.Logs[0].Data);
+                Assert.Equal(log.Address, back.Logs[0].Address);
+            }
+        }
     }
 
     [Fact]
@@ -78,47 +105,15 @@ public class ReceiptEncodingTests
         Assert.Equal(GenericEncoding(big), big.Encode());
     }
 
-    private static BigInteger OracleBloom(IEnumerable<byte[]> items)
-    {
-        BigInteger bloom = BigInteger.Zero;
-        foreach (byte[] item in items)
-        {
-            byte[] h = Keccak256.Compute(item).ToArray();
-            for (int i = 0; i < 6; i += 2) bloom |= BigInteger.One << ((h[i] * 256 + h[i + 1]) % 2048);
-        }
-        return bloom;
-    }
-
     [Fact]
-    public void RepeatedAndCollidingItemsGiveTheirOwnBits()
+    public void ReceiptsRootIsTheOrderedTrieOfEncodings()
     {
-        // Items that share first/last bytes (the cache slot) but differ inside, repeated in varying orders, plus
-        // lengths 1..40 (items above 32 bytes bypass the cache): every bloom must still equal the definition.
-        var pool = new List<byte[]>();
-        for (int k = 0; k < 40; k++)
-        {
-            byte[] topic = new byte[32];
-            topic[0] = 0xaa; topic[31] = 0x55; topic[30] = 0x01; topic[15] = (byte)k;
-            pool.Add(topic);
-            byte[] address = new byte[20];
-            address[0] = 0xaa; address[19] = 0x55; address[18] = 0x01; address[7] = (byte)k;
-            pool.Add(address);
-            byte[] shortItem = new byte[k + 1];
-            shortItem[^1] = 0x55;
-            pool.Add(shortItem);
-        }
-        var rng = new Random(3);
-        for (int round = 0; round < 300; round++)
-        {
-            var items = new List<byte[]>();
-            var bloom = new Bloom();
-            for (int i = 0; i < rng.Next(1, 12); i++)
-            {
-                byte[] item = pool[rng.Next(pool.Count)];
-                items.Add(item);
-                bloom.AddItem(item);
-            }
-            Assert.Equal(OracleBloom(items), new BigInteger(bloom.Bytes, isUnsigned: true, isBigEndian: true));
-        }
+        var receipts = new List<Receipt>();
+        for (int i = 0; i < 130; i++) receipts.Add(Receipt.Create((byte)(i % 3), i % 5 != 0, (ulong)(21000 * (i + 1)), []));
+        // Independently: key RLP(i) in a plain Patricia trie (Yellow Paper 4.3.1, EIP-2718 values).
+        var trie = new PatriciaTrie();
+        for (int i = 0; i < receipts.Count; i++) trie.Set(new RlpWriter().WriteUInt64((ulong)i).ToArray(), receipts[i].Encode());
+        Assert.Equal(trie.RootHash, Block.ComputeReceiptsRoot(receipts));
+        Assert.Equal(Keccak256.EmptyTrieRoot, Block.ComputeReceiptsRoot([]));
     }
 }

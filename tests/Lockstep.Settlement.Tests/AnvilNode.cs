@@ -77,6 +77,17 @@ internal sealed class AnvilNode : IDisposable
         return (registry, inbox, bridge);
     }
 
+    /// <summary>anvil_dumpState: the chain's state (accounts, code, storage, blocks) as anvil_loadState takes it; not the mempool.</summary>
+    public async Task<string> DumpStateAsync() => (await Client.RequestAsync("anvil_dumpState", [])).GetString()!;
+
+    /// <summary>A new anvil on <paramref name="port"/> (where a stopped one listened) loaded with <paramref name="state"/>.</summary>
+    public static async Task<AnvilNode> RestartAsync(int port, string state)
+    {
+        var anvil = new AnvilNode(port);
+        Assert.True((await anvil.Client.RequestAsync("anvil_loadState", [state])).GetBoolean());
+        return anvil;
+    }
+
     private void JsonElementAddress(Hash256 tx, out Address address) =>
         address = Address.FromHex(Client.RequestAsync("eth_getTransactionReceipt", [tx.ToString()]).GetAwaiter().GetResult().GetProperty("contractAddress").GetString()!);
 

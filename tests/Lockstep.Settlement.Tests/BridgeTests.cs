@@ -12,15 +12,7 @@ public class BridgeTests
     public async Task Deposits_and_withdrawals_on_the_embedded_L1()
     {
         IReadOnlyList<DevAccount> accounts = DevAccounts.Derive(DevAccounts.TestMnemonic, 4);
-        await using EmbeddedL1 l1 = await EmbeddedL1.StartAsync(new EmbeddedL1Options
-        {
-            ArtifactsDir = Path.Combine(RepoPaths.Root, "contracts", "artifacts"),
-            RollupChainIds = L2Set.ChainIds,
-            SequencerKey = AnvilNode.SequencerKey,
-            Accounts = accounts,
-            ChallengeWindowSeconds = Window,
-            Mode = ProductionMode.Instant,
-        });
+        await using EmbeddedL1 l1 = await EmbeddedL1.StartAsync(EmbeddedL1Setup.Options(accounts.Count, challengeWindowSeconds: Window));
         await BridgeScenario.RunAsync(l1.Client, l1.Deployment, accounts[0].PrivateKey, accounts[3].PrivateKey, AnvilNode.SequencerKey, Window);
     }
 

@@ -3,29 +3,17 @@ using Lockstep.L1Contracts;
 using Lockstep.Node;
 using Lockstep.Primitives;
 using Lockstep.Storage;
-using Lockstep.Testing;
 
 namespace Lockstep.Settlement.Tests;
 
 /// <summary>The same posting flow on the embedded L1 (our node behind our JSON-RPC server), issue 5.</summary>
 public class EmbeddedL1Tests
 {
-    private static EmbeddedL1Options Options(string? dir, ProductionMode mode = ProductionMode.Instant, TimeSpan? blockTime = null, int accounts = 1) => new()
-    {
-        DataDir = dir,
-        ArtifactsDir = Path.Combine(RepoPaths.Root, "contracts", "artifacts"),
-        RollupChainIds = L2Set.ChainIds,
-        SequencerKey = AnvilNode.SequencerKey,
-        Accounts = DevAccounts.Derive(DevAccounts.TestMnemonic, accounts), // account 1 is the sequencer, 2 the outsider
-        Mode = mode,
-        BlockTime = blockTime ?? TimeSpan.FromSeconds(1),
-    };
-
     [Fact]
     public async Task On_the_embedded_L1_each_superbatch_is_one_confirmed_transaction_with_every_rollup_and_a_non_leader_reverts()
     {
         using var set = new L2Set();
-        await using EmbeddedL1 l1 = await EmbeddedL1.StartAsync(Options(null, ProductionMode.Interval, TimeSpan.FromMilliseconds(200), accounts: 3));
+        await using EmbeddedL1 l1 = await EmbeddedL1.StartAsync(EmbeddedL1Setup.Options(accounts: 3, ProductionMode.Interval, blockTime: TimeSpan.FromMilliseconds(200)));
         Address inbox = l1.Deployment.Inbox;
         set.Build(transfers: 3, crossRollup: true);
         set.Build(transfers: 1);
@@ -51,7 +39,7 @@ public class EmbeddedL1Tests
         L1Receipt? reverted = null;
         for (int i = 0; i < 200 && reverted is null; i++) { reverted = await l1.Client.GetReceiptAsync(hash); await Task.Delay(25); }
         Assert.False(reverted!.Succeeded);
-        Assert.Equal(0UL, AnvilPosterTests.Count(l1.Client, inbox));
+        Assert.Equal(0UL, InboxHistory.Count(l1.Client, inbox));
 
         // The leader, 3 confirmations: the L1 head is at least 2 blocks past the submit when the poster reports it.
         using var poster = new BatchPoster(l1.Client, set.Sequencer.Superblocks, new MemoryKeyValueStore(), new BatchPosterOptions
@@ -64,7 +52,7 @@ public class EmbeddedL1Tests
         PostedSuperbatch? second = await poster.PostNextAsync();
         Assert.Equal((0UL, 1UL, 2UL, 1UL, 3UL, 3UL), (first.Index, first.FirstHeight, first.LastHeight, second!.Index, second.FirstHeight, second.LastHeight));
         Assert.True(await l1.Client.GetBlockNumberAsync() >= second.Receipt.BlockNumber + 2);
-        AnvilPosterTests.AssertL1History(l1.Client, inbox, set, lastHeight: 3);
+        InboxHistory.AssertL1History(l1.Client, inbox, set, lastHeight: 3);
     }
 
     [Fact]
@@ -76,7 +64,7 @@ public class EmbeddedL1Tests
             L1Deployment deployment;
             using var set = new L2Set();
             var db = new MemoryKeyValueStore();
-            await using (EmbeddedL1 l1 = await EmbeddedL1.StartAsync(Options(dir)))
+            await using (EmbeddedL1 l1 = await EmbeddedL1.StartAsync(EmbeddedL1Setup.Options(dataDir: dir)))
             {
                 deployment = l1.Deployment;
                 Assert.Equal(900UL, await l1.Client.GetChainIdAsync());
@@ -90,7 +78,7 @@ public class EmbeddedL1Tests
                 for (int r = 0; r < 2; r++)
                     Assert.Equal(set.Sequencer.Chains[r].Head.StateRoot, new Hash256(await l1.Client.CallAsync(deployment.Inbox, SharedInbox.StateRootOf(0, L2Set.ChainIds[r]))));
             }
-            await using (EmbeddedL1 l1 = await EmbeddedL1.StartAsync(Options(dir)))
+            await using (EmbeddedL1 l1 = await EmbeddedL1.StartAsync(EmbeddedL1Setup.Options(dataDir: dir)))
             {
                 Assert.Equal(deployment, l1.Deployment); // found again, not redeployed
                 byte[] count = await l1.Client.CallAsync(deployment.Inbox, SharedInbox.SuperbatchCount());

@@ -1,5 +1,4 @@
 using Lockstep.Primitives;
-using Lockstep.Storage;
 using Xunit.Abstractions;
 
 namespace Lockstep.Settlement.Tests;
@@ -14,10 +13,9 @@ public class GasByRollupsTests(ITestOutputHelper output)
         foreach (int rollups in new[] { 2, 4, 8 })
         {
             ulong[] ids = [.. Enumerable.Range(0, rollups).Select(i => 901UL + (ulong)i)];
-            using var anvil = new AnvilNode();
-            var (_, inbox, _) = anvil.DeployL1(ids);
-            using var set = new L2Set(chainIds: ids);
-            using var poster = new BatchPoster(anvil.Client, set.Sequencer.Superblocks, new MemoryKeyValueStore(), new BatchPosterOptions { Inbox = inbox, SequencerKey = AnvilNode.SequencerKey });
+            using var l1 = new AnvilSettlement(ids);
+            L2Set set = l1.Set;
+            using var poster = l1.Poster();
             foreach (int n in new[] { 0, 10, 60 })
             {
                 for (int r = 0; r < rollups; r++)

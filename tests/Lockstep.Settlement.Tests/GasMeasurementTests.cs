@@ -1,4 +1,3 @@
-using Lockstep.Storage;
 using Xunit.Abstractions;
 
 namespace Lockstep.Settlement.Tests;
@@ -9,10 +8,9 @@ public class GasMeasurementTests(ITestOutputHelper output)
     [Fact]
     public async Task Gas_and_calldata_per_superbatch_grow_with_transactions_and_compression_pays()
     {
-        using var anvil = new AnvilNode();
-        var (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-        using var set = new L2Set();
-        using var poster = new BatchPoster(anvil.Client, set.Sequencer.Superblocks, new MemoryKeyValueStore(), new BatchPosterOptions { Inbox = inbox, SequencerKey = AnvilNode.SequencerKey });
+        using var l1 = new AnvilSettlement();
+        L2Set set = l1.Set;
+        using var poster = l1.Poster();
         var gas = new List<ulong>();
         foreach (int n in new[] { 1, 10, 60 })
         {

@@ -1,5 +1,4 @@
 using Lockstep.Primitives;
-using Lockstep.Storage;
 
 namespace Lockstep.Settlement.Tests;
 
@@ -12,12 +11,8 @@ public class L1ReorgTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private static BatchPoster Poster(AnvilNode anvil, L2Set set, Address inbox, int confirmations, IKeyValueStore? db = null) =>
-        new(anvil.Client, set.Sequencer.Superblocks, db ?? new MemoryKeyValueStore(), new BatchPosterOptions
-        {
-            Inbox = inbox, SequencerKey = AnvilNode.SequencerKey, Confirmations = confirmations,
-            PollInterval = TimeSpan.FromMilliseconds(50), StuckAfter = TimeSpan.FromSeconds(5),
-        });
+    private static BatchPoster Poster(AnvilSettlement l1, int confirmations) =>
+        l1.Poster(confirmations: confirmations, pollInterval: TimeSpan.FromMilliseconds(50), stuckAfter: TimeSpan.FromSeconds(5));
 
     private static async Task Until(Func<bool> condition, string what)
     {
@@ -43,17 +38,16 @@ public class L1ReorgTests
     [Fact]
     public async Task A_submit_counts_only_after_its_confirmations_and_one_dropped_by_a_reorg_lands_again_once()
     {
-        using var anvil = new AnvilNode();
-        var (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-        using var set = new L2Set();
+        using var l1 = new AnvilSettlement();
+        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
         set.Build(transfers: 2, crossRollup: true);
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
-        using var poster = Poster(anvil, set, inbox, confirmations: 3);
+        using var poster = Poster(l1, confirmations: 3);
         var reorgs = new List<L1Reorg>();
         poster.Reorged += r => { lock (reorgs) reorgs.Add(r); };
 
         Task<PostedSuperbatch?> posting = poster.PostNextAsync();
-        await Until(() => AnvilPosterTests.Count(anvil, inbox) == 1, "the submit to be included");
+        await Until(() => l1.SuperbatchCount() == 1, "the submit to be included");
         ulong included = await anvil.Client.GetBlockNumberAsync();
         await Task.Delay(500);
         Assert.False(posting.IsCompleted, "1 of 3 confirmations: not posted yet");
@@ -61,7 +55,7 @@ public class L1ReorgTests
         await Reorg(anvil, 1); // the block with the submit is replaced by an empty one
         // The poster finds its receipt gone and sends the same signed transaction again (anvil's automine includes it).
         await Until(() => { lock (reorgs) return reorgs.Count == 1; }, "the poster to notice the reorg");
-        await Until(() => AnvilPosterTests.Count(anvil, inbox) == 1, "the submit to be included again");
+        await Until(() => l1.SuperbatchCount() == 1, "the submit to be included again");
         Assert.Equal(included, reorgs[0].LostBlock);
         Assert.Equal(0UL, reorgs[0].Index);
         await Mine(anvil);
@@ -74,24 +68,23 @@ public class L1ReorgTests
         Assert.Equal(included + 1, s.Receipt.BlockNumber);
         Assert.Equal(nonce + 1, await anvil.Client.GetNonceAsync(AnvilNode.Sequencer)); // one submit ever landed
         Assert.Single(reorgs);
-        AnvilPosterTests.AssertL1History(anvil, inbox, set, lastHeight: 1);
+        l1.AssertL1History(lastHeight: 1);
     }
 
     [Fact]
     public async Task A_submit_a_reorg_moves_to_a_later_block_counts_its_confirmations_from_there()
     {
-        using var anvil = new AnvilNode();
-        var (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-        using var set = new L2Set();
+        using var l1 = new AnvilSettlement();
+        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
         set.Build();
-        using var poster = Poster(anvil, set, inbox, confirmations: 3);
+        using var poster = Poster(l1, confirmations: 3);
         var reorgs = new List<L1Reorg>();
         poster.Reorged += r => { lock (reorgs) reorgs.Add(r); };
 
         Task<PostedSuperbatch?> posting = poster.PostNextAsync();
-        await Until(() => AnvilPosterTests.Count(anvil, inbox) == 1, "the submit to be included");
+        await Until(() => l1.SuperbatchCount() == 1, "the submit to be included");
         ulong included = await anvil.Client.GetBlockNumberAsync();
-        Hash256 submit = AnvilPosterTests.Submitted(anvil, inbox).Single().Tx;
+        Hash256 submit = InboxHistory.Submitted(anvil.Client, inbox).Single().Tx;
         string raw = (await anvil.Client.RequestAsync("eth_getRawTransactionByHash", [submit.ToString()])).GetString()!;
         await Mine(anvil); // 2 of 3 confirmations
         // Both blocks replaced; the submit is in the second new one: 1 confirmation again.
@@ -106,28 +99,27 @@ public class L1ReorgTests
 
         PostedSuperbatch? s = await posting.WaitAsync(Patience);
         Assert.Equal((submit, included + 1), (s!.Receipt.TransactionHash, s.Receipt.BlockNumber));
-        AnvilPosterTests.AssertL1History(anvil, inbox, set, lastHeight: 1);
+        l1.AssertL1History(lastHeight: 1);
     }
 
     [Fact]
     public async Task A_reorg_that_gives_the_submits_nonce_to_another_transaction_makes_the_poster_send_it_once_at_the_next_nonce()
     {
-        using var anvil = new AnvilNode();
-        var (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-        using var set = new L2Set();
+        using var l1 = new AnvilSettlement();
+        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
         set.Build();
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
-        using var poster = Poster(anvil, set, inbox, confirmations: 2);
+        using var poster = Poster(l1, confirmations: 2);
         var posted = new List<PostedSuperbatch>();
         poster.Posted += p => { lock (posted) posted.Add(p); };
         poster.Start(); // the background loop: a round that fails on the lost nonce is retried from the inbox
 
-        await Until(() => AnvilPosterTests.Count(anvil, inbox) == 1, "the submit to be included");
-        Hash256 first = AnvilPosterTests.Submitted(anvil, inbox).Single().Tx;
+        await Until(() => l1.SuperbatchCount() == 1, "the submit to be included");
+        Hash256 first = InboxHistory.Submitted(anvil.Client, inbox).Single().Tx;
         // The new block holds another transaction of the sequencer's account at the submit's nonce (a wallet sharing
         // the key, say): the dropped submit can never land again.
         await Reorg(anvil, 1, SequencerTransfer(nonce));
-        await Until(() => AnvilPosterTests.Count(anvil, inbox) == 1 && AnvilPosterTests.Submitted(anvil, inbox).Single().Tx != first,
+        await Until(() => l1.SuperbatchCount() == 1 && InboxHistory.Submitted(anvil.Client, inbox).Single().Tx != first,
             "the superbatch to be sent again");
         lock (posted) Assert.Empty(posted); // 1 of 2 confirmations
         await Mine(anvil);
@@ -137,17 +129,16 @@ public class L1ReorgTests
         Assert.NotEqual(first, s.Receipt.TransactionHash);
         Assert.Null(await anvil.Client.GetReceiptAsync(first));
         Assert.Equal(nonce + 2, await anvil.Client.GetNonceAsync(AnvilNode.Sequencer)); // the transfer, then the submit once
-        AnvilPosterTests.AssertL1History(anvil, inbox, set, lastHeight: 1);
+        l1.AssertL1History(lastHeight: 1);
     }
 
     [Fact]
     public async Task A_reorg_deeper_than_the_confirmations_makes_the_next_round_post_exactly_the_lost_superblocks()
     {
-        using var anvil = new AnvilNode();
-        var (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-        using var set = new L2Set();
+        using var l1 = new AnvilSettlement();
+        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
-        using var poster = Poster(anvil, set, inbox, confirmations: 1);
+        using var poster = Poster(l1, confirmations: 1);
         set.Build();
         Assert.Equal((0UL, 1UL, 1UL), Range(await poster.PostNextAsync()));
         set.Build(transfers: 3);
@@ -159,12 +150,12 @@ public class L1ReorgTests
         await Mine(anvil);
         await Reorg(anvil, 2);
         Assert.Null(await anvil.Client.GetReceiptAsync(lost!.Receipt.TransactionHash));
-        Assert.Equal(1UL, AnvilPosterTests.Count(anvil, inbox));
+        Assert.Equal(1UL, l1.SuperbatchCount());
         set.Build();
         // The inbox is the truth: superblock 2 again (once) and the new 3, chained to superbatch 0.
         Assert.Equal((1UL, 2UL, 3UL), Range(await poster.PostNextAsync()));
         Assert.Null(await poster.PostNextAsync());
-        AnvilPosterTests.AssertL1History(anvil, inbox, set, lastHeight: 3);
+        l1.AssertL1History(lastHeight: 3);
         Assert.Equal(nonce + 2, await anvil.Client.GetNonceAsync(AnvilNode.Sequencer));
     }
 

@@ -8,14 +8,12 @@ public class PosterLoopTests
     [Fact]
     public async Task A_stuck_transaction_is_replaced_with_higher_fees_at_the_same_nonce_and_lands_once()
     {
-        using var anvil = new AnvilNode();
-        var (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-        using var set = new L2Set();
+        using var l1 = new AnvilSettlement();
+        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
         set.Build();
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
         await anvil.Client.RequestAsync("evm_setAutomine", [false]);
-        using var poster = new BatchPoster(anvil.Client, set.Sequencer.Superblocks, new MemoryKeyValueStore(),
-            new BatchPosterOptions { Inbox = inbox, SequencerKey = AnvilNode.SequencerKey, StuckAfter = TimeSpan.FromMilliseconds(700) });
+        using var poster = l1.Poster(stuckAfter: TimeSpan.FromMilliseconds(700));
         Task<PostedSuperbatch?> posting = poster.PostNextAsync();
         await Task.Delay(2500); // at least two replacements
         var pool = await anvil.Client.RequestAsync("txpool_content", []);
@@ -36,9 +34,8 @@ public class PosterLoopTests
     [Fact]
     public async Task The_background_loop_posts_superblocks_as_they_are_sealed()
     {
-        using var anvil = new AnvilNode();
-        var (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-        using var set = new L2Set();
+        using var l1 = new AnvilSettlement();
+        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
         using var poster = new BatchPoster(anvil.Client, set.Sequencer.Superblocks, new MemoryKeyValueStore(),
             new BatchPosterOptions { Inbox = inbox, SequencerKey = AnvilNode.SequencerKey, PollInterval = TimeSpan.FromMilliseconds(100), MinSuperblocksPerBatch = 2, MaxBatchDelay = TimeSpan.FromSeconds(60) });
         var posted = new List<PostedSuperbatch>();

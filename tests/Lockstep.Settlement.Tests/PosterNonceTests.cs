@@ -9,16 +9,12 @@ public class PosterNonceTests
     [Fact]
     public async Task A_nonce_taken_by_another_transaction_of_the_key_is_recovered_from_L1_and_the_superbatch_lands_once()
     {
-        using var anvil = new AnvilNode();
-        var (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-        using var set = new L2Set();
+        using var l1 = new AnvilSettlement();
+        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
         set.Build();
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
         var db = new MemoryKeyValueStore();
-        using var poster = new BatchPoster(anvil.Client, set.Sequencer.Superblocks, db, new BatchPosterOptions
-        {
-            Inbox = inbox, SequencerKey = AnvilNode.SequencerKey, StuckAfter = TimeSpan.FromSeconds(3), PollInterval = TimeSpan.FromMilliseconds(50),
-        });
+        using var poster = l1.Poster(db, stuckAfter: TimeSpan.FromSeconds(3), pollInterval: TimeSpan.FromMilliseconds(50));
 
         await anvil.Client.RequestAsync("evm_setAutomine", [false]);
         Task<PostedSuperbatch?> posting = poster.PostNextAsync();
@@ -51,6 +47,6 @@ public class PosterNonceTests
         Assert.Null(await anvil.Client.GetReceiptAsync(submit.Value));
         Assert.Equal(nonce + 2, await anvil.Client.GetNonceAsync(AnvilNode.Sequencer)); // the transfer, then one submit
         Assert.Null(await poster.PostNextAsync());
-        AnvilPosterTests.AssertL1History(anvil, inbox, set, lastHeight: 1);
+        l1.AssertL1History(lastHeight: 1);
     }
 }

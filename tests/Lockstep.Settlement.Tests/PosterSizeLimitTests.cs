@@ -1,7 +1,5 @@
-using Lockstep.Node;
 using Lockstep.Primitives;
 using Lockstep.Storage;
-using Lockstep.Testing;
 
 namespace Lockstep.Settlement.Tests;
 
@@ -11,22 +9,12 @@ namespace Lockstep.Settlement.Tests;
 /// </summary>
 public class PosterSizeLimitTests
 {
-    private static EmbeddedL1Options Options() => new()
-    {
-        DataDir = null,
-        ArtifactsDir = Path.Combine(RepoPaths.Root, "contracts", "artifacts"),
-        RollupChainIds = L2Set.ChainIds,
-        SequencerKey = AnvilNode.SequencerKey,
-        Accounts = DevAccounts.Derive(DevAccounts.TestMnemonic, 1),
-        Mode = ProductionMode.Instant,
-    };
-
     [Fact]
     public async Task A_backlog_larger_than_the_calldata_cap_is_posted_in_several_contiguous_superbatches()
     {
         using var set = new L2Set();
         for (int i = 0; i < 4; i++) set.Build(transfers: 20);
-        await using EmbeddedL1 l1 = await EmbeddedL1.StartAsync(Options());
+        await using EmbeddedL1 l1 = await EmbeddedL1.StartAsync(EmbeddedL1Setup.Options());
 
         // Learn the size of the whole backlog in one superbatch, then allow a bit more than half of it.
         var store = set.Sequencer.Superblocks;
@@ -63,7 +51,7 @@ public class PosterSizeLimitTests
     {
         using var set = new L2Set();
         set.Build(transfers: 40);
-        await using EmbeddedL1 l1 = await EmbeddedL1.StartAsync(Options());
+        await using EmbeddedL1 l1 = await EmbeddedL1.StartAsync(EmbeddedL1Setup.Options());
         ulong nonceBefore = await l1.Client.GetNonceAsync(AnvilNode.Sequencer, "latest");
 
         using var poster = new BatchPoster(l1.Client, set.Sequencer.Superblocks, new MemoryKeyValueStore(), new BatchPosterOptions

@@ -1,14 +1,12 @@
-using System.Numerics;
 using System.Text.Json;
 using Lockstep.Primitives;
 using Lockstep.Primitives.Rlp;
-using Lockstep.State;
 using Lockstep.Testing;
-using Lockstep.Trie;
 
 namespace Lockstep.Chain.Tests;
 
-public class EncodingTests
+/// <summary>Block and header RLP: the mainnet genesis (ethereum/tests BasicTests), London and Cancun header fields.</summary>
+public class BlockEncodingTests
 {
     private static JsonElement GenesisFile()
     {
@@ -122,89 +120,5 @@ public class EncodingTests
         BlockHeader.Decode(rlp);
         byte[] broken = new RlpWriter().StartList().WriteHash(Hash256.Zero).EndList().ToArray();
         Assert.ThrowsAny<RlpException>(() => BlockHeader.Decode(broken));
-    }
-
-    /// <summary>Yellow Paper 4.3.1 written as arithmetic on a 2048-bit integer, independent of <see cref="Bloom"/>.</summary>
-    private static BigInteger OracleBloom(IEnumerable<byte[]> items)
-    {
-        BigInteger bloom = BigInteger.Zero;
-        foreach (byte[] item in items)
-        {
-            byte[] h = Keccak256.Compute(item).ToArray();
-            for (int i = 0; i < 6; i += 2) bloom |= BigInteger.One << ((h[i] * 256 + h[i + 1]) % 2048);
-        }
-        return bloom;
-    }
-
-    [Fact]
-    public void BloomMatchesTheYellowPaperDefinition()
-    {
-        var rng = new Random(7);
-        for (int round = 0; round < 50; round++)
-        {
-            var logs = new List<LogEntry>();
-            var items = new List<byte[]>();
-            for (int l = 0; l < rng.Next(0, 4); l++)
-            {
-                byte[] addr = new byte[20];
-                rng.NextBytes(addr);
-                var topics = new Hash256[rng.Next(0, 5)];
-                items.Add(addr);
-                for (int t = 0; t < topics.Length; t++)
-                {
-                    byte[] topic = new byte[32];
-                    rng.NextBytes(topic);
-                    topics[t] = new Hash256(topic);
-                    items.Add(topic);
-                }
-                logs.Add(new LogEntry(new Address(addr), topics, []));
-            }
-            var bloom = new Bloom();
-            bloom.Add(logs);
-            var expected = OracleBloom(items);
-            var actual = new BigInteger(bloom.Bytes, isUnsigned: true, isBigEndian: true);
-            Assert.Equal(expected, actual);
-            foreach (byte[] item in items) Assert.True(bloom.MayContain(item));
-            Assert.Equal(items.Count == 0, bloom.IsEmpty);
-        }
-    }
-
-    [Fact]
-    public void ReceiptsRoundTripLegacyAndTyped()
-    {
-        var log = new LogEntry(Address.FromNumber(0xabc), [Keccak256.Compute([1]), Keccak256.Compute([2])], [1, 2, 3]);
-        foreach (byte type in new byte[] { 0, 1, 2, 3 })
-        foreach (bool success in new[] { true, false })
-        {
-            Receipt receipt = Receipt.Create(type, success, 123_456, success ? [log] : []);
-            byte[] encoded = receipt.Encode();
-            if (type == 0) Assert.True(encoded[0] >= 0xc0);
-            else Assert.Equal(type, encoded[0]);
-            Receipt back = Receipt.Decode(encoded);
-            Assert.Equal(type, back.Type);
-            Assert.Equal(success, back.Success);
-            Assert.Equal(123_456UL, back.CumulativeGasUsed);
-            Assert.Equal(receipt.Bloom.Bytes.ToArray(), back.Bloom.Bytes.ToArray());
-            Assert.Equal(receipt.Logs.Count, back.Logs.Count);
-            Assert.Equal(encoded, back.Encode());
-            if (success)
-            {
-                Assert.Equal(log.Topics, back.Logs[0].Topics);
-                Assert.Equal(log.Data, back.Logs[0].Data);
-                Assert.Equal(log.Address, back.Logs[0].Address);
-            }
-        }
-    }
-
-    [Fact]
-    public void ReceiptsRootIsTheOrderedTrieOfEncodings()
-    {
-        var receipts = new List<Receipt>();
-        for (int i = 0; i < 130; i++) receipts.Add(Receipt.Create((byte)(i % 3), i % 5 != 0, (ulong)(21000 * (i + 1)), []));
-        // Independently: key RLP(i) in a plain Patricia trie (Yellow Paper 4.3.1, EIP-2718 values).
-        var trie = new PatriciaTrie();
-        for (int i = 0; i < receipts.Count; i++) trie.Set(new RlpWriter().WriteUInt64((ulong)i).ToArray(), receipts[i].Encode());
-        Assert.Equal(trie.RootHash, Block.ComputeReceiptsRoot(receipts));
-        Assert.Equal(Keccak256.EmptyTrieRoot, Block.ComputeReceiptsRoot([]));
     }
 }
