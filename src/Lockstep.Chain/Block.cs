@@ -61,19 +61,30 @@ public sealed class Block
     }
 
     /// <summary>transactionsRoot: the ordered trie of the transactions' consensus encodings (EIP-2718).</summary>
-    public static Hash256 ComputeTransactionsRoot(IReadOnlyList<Transaction> transactions)
-    {
-        var items = new byte[transactions.Count][];
-        for (int i = 0; i < items.Length; i++) items[i] = transactions[i].Encode();
-        return OrderedTrie.ComputeRoot(items);
-    }
+    public static Hash256 ComputeTransactionsRoot(IReadOnlyList<Transaction> transactions) =>
+        OrderedTrie.ComputeRoot(new TransactionItems(transactions, t_txWriter ??= new RlpWriter(512)), transactions.Count);
 
     /// <summary>receiptsRoot: the ordered trie of the receipts' consensus encodings.</summary>
-    public static Hash256 ComputeReceiptsRoot(IReadOnlyList<Receipt> receipts)
+    public static Hash256 ComputeReceiptsRoot(IReadOnlyList<Receipt> receipts) =>
+        OrderedTrie.ComputeRoot(new ReceiptItems(receipts), receipts.Count);
+
+    // Roots stream the items through one buffer per thread: nothing per transaction or receipt is allocated.
+    [ThreadStatic] private static RlpWriter? t_txWriter;
+
+    private readonly struct TransactionItems(IReadOnlyList<Transaction> transactions, RlpWriter writer) : IOrderedTrieItems
     {
-        var items = new byte[receipts.Count][];
-        for (int i = 0; i < items.Length; i++) items[i] = receipts[i].Encode();
-        return OrderedTrie.ComputeRoot(items);
+        public ReadOnlySpan<byte> Encode(int index, ref byte[] scratch) => transactions[index].EncodeInto(writer);
+    }
+
+    private readonly struct ReceiptItems(IReadOnlyList<Receipt> receipts) : IOrderedTrieItems
+    {
+        public ReadOnlySpan<byte> Encode(int index, ref byte[] scratch)
+        {
+            Receipt receipt = receipts[index];
+            int length = receipt.EncodedLength;
+            if (scratch.Length < length) scratch = new byte[Math.Max(length, 2 * scratch.Length)];
+            return receipt.EncodeInto(scratch);
+        }
     }
 
     /// <summary>withdrawalsRoot of an empty withdrawals list: the empty trie root.</summary>

@@ -112,11 +112,19 @@ public sealed class Transaction
     /// The canonical encoding: <c>rlp([...])</c> for legacy, <c>type || rlp([...])</c> for typed transactions
     /// (EIP-2718). This is what <see cref="TransactionDecoder.Decode"/> reads and what the transaction hash covers.
     /// </summary>
-    public byte[] Encode()
+    public byte[] Encode() => EncodeInto(new RlpWriter(129 + Data.Length)).ToArray();
+
+    /// <summary>
+    /// Writes <see cref="Encode"/>'s bytes into <paramref name="writer"/> (reset first) and returns them: a block
+    /// builder hashing or rooting a thousand transactions reuses one writer instead of an array and a writer per
+    /// transaction. The span is valid until the writer is used again.
+    /// </summary>
+    public ReadOnlySpan<byte> EncodeInto(RlpWriter writer)
     {
-        var w = new RlpWriter(128 + Data.Length);
-        WriteFields(w, signing: false, ChainId);
-        return Type == TxType.Legacy ? w.ToArray() : Prefix((byte)Type, w.Written);
+        writer.Reset();
+        if (Type != TxType.Legacy) writer.WriteRaw([(byte)Type]); // EIP-2718: type || rlp([...])
+        WriteFields(writer, signing: false, ChainId);
+        return writer.Written;
     }
 
     /// <summary>
@@ -130,7 +138,11 @@ public sealed class Transaction
     }
 
     /// <summary>keccak256 of <see cref="Encode"/>: the transaction hash.</summary>
-    public Hash256 Hash => (_hash ??= new StrongBox<Hash256>(Keccak256.Compute(Encode()))).Value;
+    public Hash256 Hash => (_hash ??= new StrongBox<Hash256>(Keccak256.Compute(EncodeInto(t_hashWriter ??= new RlpWriter(512))))).Value;
+
+    // One writer per thread for hashing: the encoding is only hashed, never kept (issue 4: re-encoding every
+    // transaction into a fresh array for its hash was 9% of a superblock build's allocations).
+    [ThreadStatic] private static RlpWriter? t_hashWriter;
 
     /// <summary>The hash signed by the sender, committing to this transaction's own chain id.</summary>
     public Hash256 SigningHash() => SigningHash(ChainId);
@@ -145,10 +157,11 @@ public sealed class Transaction
     {
         if (Type != TxType.Legacy && chainId is null) throw new ArgumentException("typed transactions always commit to a chain id", nameof(chainId));
         if (Type == TxType.System) throw new InvalidOperationException("system transactions are not signed");
-        var w = new RlpWriter(128 + Data.Length);
+        RlpWriter w = t_hashWriter ??= new RlpWriter(512);
+        w.Reset();
+        if (Type != TxType.Legacy) w.WriteRaw([(byte)Type]);
         WriteFields(w, signing: true, chainId);
-        if (Type == TxType.Legacy) return Keccak256.Compute(w.Written);
-        return Keccak256.Compute(Prefix((byte)Type, w.Written));
+        return Keccak256.Compute(w.Written);
     }
 
     /// <summary>
@@ -300,13 +313,5 @@ public sealed class Transaction
             w.EndList();
         }
         w.EndList();
-    }
-
-    private static byte[] Prefix(byte type, ReadOnlySpan<byte> payload)
-    {
-        var result = new byte[payload.Length + 1];
-        result[0] = type;
-        payload.CopyTo(result.AsSpan(1));
-        return result;
     }
 }

@@ -55,7 +55,7 @@ internal static class NodeEncoder
     }
 
     // A hex-prefix path is at least one byte; a one-byte path is 0x00..0x3f (< 0x80), so it encodes as itself.
-    private static int HexPrefixLength(int nibbles)
+    internal static int HexPrefixLength(int nibbles)
     {
         int bytes = nibbles / 2 + 1;
         return bytes == 1 ? 1 : HeaderLength(bytes) + bytes;
@@ -63,13 +63,13 @@ internal static class NodeEncoder
 
     private static int ReferenceLength(Node? child) => child is null ? 1 : child.Inline?.Length ?? 33;
 
-    private static int StringLength(ReadOnlySpan<byte> s) => s.Length == 1 && s[0] < 0x80 ? 1 : HeaderLength(s.Length) + s.Length;
+    internal static int StringLength(ReadOnlySpan<byte> s) => s.Length == 1 && s[0] < 0x80 ? 1 : HeaderLength(s.Length) + s.Length;
 
-    private static int HeaderLength(int payload) => payload < 56 ? 1 : 1 + LengthOfLength(payload);
+    internal static int HeaderLength(int payload) => payload < 56 ? 1 : 1 + LengthOfLength(payload);
 
     private static int LengthOfLength(int length) => length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4;
 
-    private static int WriteHeader(Span<byte> d, byte offset, int payload)
+    internal static int WriteHeader(Span<byte> d, byte offset, int payload)
     {
         if (payload < 56)
         {
@@ -82,7 +82,7 @@ internal static class NodeEncoder
         return 1 + n;
     }
 
-    private static int WriteString(Span<byte> d, ReadOnlySpan<byte> s)
+    internal static int WriteString(Span<byte> d, ReadOnlySpan<byte> s)
     {
         if (s.Length == 1 && s[0] < 0x80)
         {
@@ -112,7 +112,7 @@ internal static class NodeEncoder
     }
 
     /// <summary>Hex-prefix encoding (Yellow Paper appendix C): flag nibble 2 for a leaf, +1 for an odd length.</summary>
-    private static int WriteHexPrefix(Span<byte> d, ReadOnlySpan<byte> nibbles, bool isLeaf)
+    internal static int WriteHexPrefix(Span<byte> d, ReadOnlySpan<byte> nibbles, bool isLeaf)
     {
         int bytes = nibbles.Length / 2 + 1;
         int o = bytes == 1 ? 0 : WriteHeader(d, 0x80, bytes);
