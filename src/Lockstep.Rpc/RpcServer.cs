@@ -2,12 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Lockstep.Rpc;
 
@@ -20,7 +15,7 @@ public sealed class RpcServer : IAsyncDisposable
 {
     private readonly RpcDispatcher _dispatcher;
     private readonly RpcServerOptions _options;
-    private WebApplication? _app;
+    private KestrelHost? _host;
 
     /// <summary>A server for <paramref name="dispatcher"/>; <see cref="StartAsync"/> binds it.</summary>
     public RpcServer(RpcDispatcher dispatcher)
@@ -38,29 +33,12 @@ public sealed class RpcServer : IAsyncDisposable
     /// <summary>Binds the port and starts serving.</summary>
     public async Task StartAsync(CancellationToken cancel = default)
     {
-        // The empty builder: no appsettings.json sources, so no recursive FileSystemWatcher on the content root (the
-        // working directory). The slim builder's watcher woke up for every file written under the directory the node
-        // was started from (4% of the node's CPU while serving eth_sendRawTransaction from a busy repository).
-        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.Services.AddLogging();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(_options.Host, _options.Port);
+        _host = await KestrelHost.StartAsync(_options.Host, _options.Port, HandleAsync,
             // The body limit is enforced while reading so that an oversized body gets a JSON-RPC error.
-            k.Limits.MaxRequestBodySize = null;
-            k.AddServerHeader = false;
-        });
-        WebApplication app = builder.Build();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.Run(HandleAsync);
-        await app.StartAsync(cancel).ConfigureAwait(false);
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var bound = new Uri(address);
-        // Kestrel reports "http://127.0.0.1:PORT" (or [::]); print the address we were asked to bind.
-        string host = _options.Host.Equals(IPAddress.Any) ? "0.0.0.0" : _options.Host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{_options.Host}]" : _options.Host.ToString();
-        Url = new Uri($"http://{host}:{bound.Port}");
-        _app = app;
+            kestrel: k => k.Limits.MaxRequestBodySize = null,
+            middleware: app => app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) }),
+            cancel: cancel).ConfigureAwait(false);
+        Url = _host.Url;
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -192,10 +170,9 @@ public sealed class RpcServer : IAsyncDisposable
     /// <summary>Stops listening and closes connections.</summary>
     public async Task StopAsync()
     {
-        if (_app is null) return;
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _app = null;
+        if (_host is not { } host) return;
+        _host = null;
+        await host.StopAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,13 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Lockstep.Rpc;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Lockstep.Devnet.Explorer;
 
@@ -34,7 +29,7 @@ public sealed class ExplorerServer(IPAddress host, int port, Func<ExplorerState>
         return m.ToArray();
     });
 
-    private WebApplication? _app;
+    private KestrelHost? _host;
 
     /// <summary>The bound URL (http://host:port/), known after <see cref="StartAsync"/>.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1:0/");
@@ -45,20 +40,8 @@ public sealed class ExplorerServer(IPAddress host, int port, Func<ExplorerState>
     /// <summary>Binds the port and starts serving.</summary>
     public async Task StartAsync(CancellationToken cancel = default)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(host, port);
-            k.AddServerHeader = false;
-        });
-        WebApplication app = builder.Build();
-        app.Run(HandleAsync);
-        await app.StartAsync(cancel).ConfigureAwait(false);
-        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        string h = host.Equals(IPAddress.Any) ? "0.0.0.0" : host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host.ToString();
-        Url = new Uri($"http://{h}:{bound.Port}/");
-        _app = app;
+        _host = await KestrelHost.StartAsync(host, port, HandleAsync, cancel: cancel).ConfigureAwait(false);
+        Url = _host.Url;
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -100,10 +83,9 @@ public sealed class ExplorerServer(IPAddress host, int port, Func<ExplorerState>
     /// <summary>Stops listening.</summary>
     public async Task StopAsync()
     {
-        if (_app is null) return;
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _app = null;
+        if (_host is not { } h) return;
+        _host = null;
+        await h.StopAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
