@@ -15,7 +15,7 @@ public class AnvilPosterTests
     public async Task Each_superbatch_is_one_L1_transaction_with_every_rollups_data_and_roots()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         using var poster = l1.Poster(stuckAfter: StuckAfter);
         Assert.Null(await poster.PostNextAsync()); // nothing sealed yet
 
@@ -42,7 +42,7 @@ public class AnvilPosterTests
     public async Task A_non_leaders_submission_reverts_and_changes_nothing()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         set.Build();
         using var outsider = l1.Poster(key: AnvilNode.OutsiderKey, stuckAfter: StuckAfter);
         L1Exception e = await Assert.ThrowsAsync<L1Exception>(() => outsider.PostNextAsync());
@@ -76,7 +76,7 @@ public class AnvilPosterTests
     public async Task Restarted_poster_posts_each_superbatch_exactly_once_in_order()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         var db = new MemoryKeyValueStore(); // the poster's persistent store, reopened by each new poster
 
         set.Build();
@@ -113,7 +113,7 @@ public class AnvilPosterTests
     public async Task Unreachable_L1_records_nothing_and_the_poster_catches_up_when_it_answers()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         var db = new MemoryKeyValueStore();
         set.Build(); set.Build();
         // A port nobody listens on: the L1 is "down".
@@ -141,7 +141,7 @@ public class AnvilPosterTests
     public async Task Killed_while_its_transaction_is_pending_the_restarted_poster_does_not_post_twice()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         var db = new MemoryKeyValueStore();
         set.Build(); set.Build();
 

@@ -6,21 +6,27 @@ namespace Lockstep.Settlement.Tests;
 /// <summary>anvil stopped and started again on its port from a state dump (its mempool is not in the dump), issue 5.</summary>
 public class AnvilRestartTests
 {
+    /// <summary>
+    /// A fresh anvil with the L1 contracts: runs <paramref name="whileUp"/> (which returns the state to restart from),
+    /// then stops anvil; its port and inbox, and that state.
+    /// </summary>
+    private static async Task<(int Port, Address Inbox, string State)> RunThenStopAsync(Func<AnvilNode, Address, Task<string>> whileUp)
+    {
+        using var anvil = new AnvilNode();
+        var (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
+        return (anvil.Url.Port, inbox, await whileUp(anvil, inbox));
+    }
+
     [Fact]
     public async Task Anvil_stopped_with_the_submit_in_its_pool_comes_back_without_it_and_the_superbatch_lands_once()
     {
         using var set = new L2Set();
         var db = new MemoryKeyValueStore();
-        Address inbox;
-        int port;
-        ulong nonce;
-        string state;
-        using (var anvil = new AnvilNode())
+        ulong nonce = 0;
+        var (port, inbox, state) = await RunThenStopAsync(async (anvil, inbox) =>
         {
-            (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-            port = anvil.Url.Port;
             nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
-            state = await anvil.DumpStateAsync();
+            string dump = await anvil.DumpStateAsync();
             await anvil.Client.RequestAsync("evm_setAutomine", [false]);
             set.Build(); set.Build();
             // The submit waits in anvil's pool when anvil goes away (the dump above has no pool).
@@ -28,7 +34,8 @@ public class AnvilRestartTests
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => p.PostNextAsync(cancel: cancel.Token));
             Assert.Equal(nonce + 1, await anvil.Client.GetNonceAsync(AnvilNode.Sequencer, "pending"));
-        }
+            return dump;
+        });
 
         set.Build();
         using var client = new JsonRpcL1Client(new Uri($"http://127.0.0.1:{port}"), TimeSpan.FromSeconds(2));
@@ -51,18 +58,13 @@ public class AnvilRestartTests
     {
         using var set = new L2Set();
         var db = new MemoryKeyValueStore();
-        Address inbox;
-        int port;
-        string state;
-        using (var anvil = new AnvilNode())
+        var (port, inbox, state) = await RunThenStopAsync(async (anvil, inbox) =>
         {
-            (_, inbox, _) = anvil.DeployL1(L2Set.ChainIds);
-            port = anvil.Url.Port;
             set.Build();
             using (var p = new BatchPoster(anvil.Client, set.Sequencer.Superblocks, db, new BatchPosterOptions { Inbox = inbox, SequencerKey = AnvilNode.SequencerKey }))
                 Assert.Equal(0UL, (await p.PostNextAsync())!.Index);
-            state = await anvil.DumpStateAsync();
-        }
+            return await anvil.DumpStateAsync();
+        });
 
         // L1 down: a poster on the same URL fails and records nothing while superblocks keep coming.
         using var client = new JsonRpcL1Client(new Uri($"http://127.0.0.1:{port}"), TimeSpan.FromSeconds(2));

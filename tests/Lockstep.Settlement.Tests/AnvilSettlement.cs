@@ -31,6 +31,9 @@ internal sealed class AnvilSettlement : IDisposable
         }
     }
 
+    /// <summary>The parts most tests name: <c>var (anvil, set, inbox) = l1;</c>.</summary>
+    public void Deconstruct(out AnvilNode anvil, out L2Set set, out Address inbox) => (anvil, set, inbox) = (Anvil, Set, Inbox);
+
     /// <summary>anvil's JSON-RPC client.</summary>
     public JsonRpcL1Client L1 => Anvil.Client;
 

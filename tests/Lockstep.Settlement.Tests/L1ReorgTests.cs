@@ -11,8 +11,20 @@ public class L1ReorgTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private static BatchPoster Poster(AnvilSettlement l1, int confirmations) =>
-        l1.Poster(confirmations: confirmations, pollInterval: TimeSpan.FromMilliseconds(50), stuckAfter: TimeSpan.FromSeconds(5));
+    /// <summary>A poster waiting for <paramref name="confirmations"/>; the reorgs it reports go to <paramref name="reorgs"/>.</summary>
+    private static BatchPoster Poster(AnvilSettlement l1, int confirmations, List<L1Reorg>? reorgs = null)
+    {
+        BatchPoster poster = l1.Poster(confirmations: confirmations, pollInterval: TimeSpan.FromMilliseconds(50), stuckAfter: TimeSpan.FromSeconds(5));
+        if (reorgs is not null) poster.Reorged += r => { lock (reorgs) reorgs.Add(r); };
+        return poster;
+    }
+
+    /// <summary>Waits until the inbox holds the first superbatch; the L1 block it is in (anvil automines: the head).</summary>
+    private static async Task<ulong> FirstSubmitIncludedAsync(AnvilSettlement l1)
+    {
+        await Until(() => l1.SuperbatchCount() == 1, "the submit to be included");
+        return await l1.L1.GetBlockNumberAsync();
+    }
 
     private static async Task Until(Func<bool> condition, string what)
     {
@@ -39,16 +51,14 @@ public class L1ReorgTests
     public async Task A_submit_counts_only_after_its_confirmations_and_one_dropped_by_a_reorg_lands_again_once()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         set.Build(transfers: 2, crossRollup: true);
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
-        using var poster = Poster(l1, confirmations: 3);
         var reorgs = new List<L1Reorg>();
-        poster.Reorged += r => { lock (reorgs) reorgs.Add(r); };
+        using var poster = Poster(l1, confirmations: 3, reorgs);
 
         Task<PostedSuperbatch?> posting = poster.PostNextAsync();
-        await Until(() => l1.SuperbatchCount() == 1, "the submit to be included");
-        ulong included = await anvil.Client.GetBlockNumberAsync();
+        ulong included = await FirstSubmitIncludedAsync(l1);
         await Task.Delay(500);
         Assert.False(posting.IsCompleted, "1 of 3 confirmations: not posted yet");
 
@@ -75,15 +85,13 @@ public class L1ReorgTests
     public async Task A_submit_a_reorg_moves_to_a_later_block_counts_its_confirmations_from_there()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         set.Build();
-        using var poster = Poster(l1, confirmations: 3);
         var reorgs = new List<L1Reorg>();
-        poster.Reorged += r => { lock (reorgs) reorgs.Add(r); };
+        using var poster = Poster(l1, confirmations: 3, reorgs);
 
         Task<PostedSuperbatch?> posting = poster.PostNextAsync();
-        await Until(() => l1.SuperbatchCount() == 1, "the submit to be included");
-        ulong included = await anvil.Client.GetBlockNumberAsync();
+        ulong included = await FirstSubmitIncludedAsync(l1);
         Hash256 submit = InboxHistory.Submitted(anvil.Client, inbox).Single().Tx;
         string raw = (await anvil.Client.RequestAsync("eth_getRawTransactionByHash", [submit.ToString()])).GetString()!;
         await Mine(anvil); // 2 of 3 confirmations
@@ -106,7 +114,7 @@ public class L1ReorgTests
     public async Task A_reorg_that_gives_the_submits_nonce_to_another_transaction_makes_the_poster_send_it_once_at_the_next_nonce()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         set.Build();
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
         using var poster = Poster(l1, confirmations: 2);
@@ -114,7 +122,7 @@ public class L1ReorgTests
         poster.Posted += p => { lock (posted) posted.Add(p); };
         poster.Start(); // the background loop: a round that fails on the lost nonce is retried from the inbox
 
-        await Until(() => l1.SuperbatchCount() == 1, "the submit to be included");
+        await FirstSubmitIncludedAsync(l1);
         Hash256 first = InboxHistory.Submitted(anvil.Client, inbox).Single().Tx;
         // The new block holds another transaction of the sequencer's account at the submit's nonce (a wallet sharing
         // the key, say): the dropped submit can never land again.
@@ -136,7 +144,7 @@ public class L1ReorgTests
     public async Task A_reorg_deeper_than_the_confirmations_makes_the_next_round_post_exactly_the_lost_superblocks()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
         using var poster = Poster(l1, confirmations: 1);
         set.Build();

@@ -9,7 +9,7 @@ public class PosterLoopTests
     public async Task A_stuck_transaction_is_replaced_with_higher_fees_at_the_same_nonce_and_lands_once()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         set.Build();
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
         await anvil.Client.RequestAsync("evm_setAutomine", [false]);
@@ -35,7 +35,7 @@ public class PosterLoopTests
     public async Task The_background_loop_posts_superblocks_as_they_are_sealed()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         using var poster = new BatchPoster(anvil.Client, set.Sequencer.Superblocks, new MemoryKeyValueStore(),
             new BatchPosterOptions { Inbox = inbox, SequencerKey = AnvilNode.SequencerKey, PollInterval = TimeSpan.FromMilliseconds(100), MinSuperblocksPerBatch = 2, MaxBatchDelay = TimeSpan.FromSeconds(60) });
         var posted = new List<PostedSuperbatch>();

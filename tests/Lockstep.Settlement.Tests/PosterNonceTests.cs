@@ -10,7 +10,7 @@ public class PosterNonceTests
     public async Task A_nonce_taken_by_another_transaction_of_the_key_is_recovered_from_L1_and_the_superbatch_lands_once()
     {
         using var l1 = new AnvilSettlement();
-        var (anvil, set, inbox) = (l1.Anvil, l1.Set, l1.Inbox);
+        var (anvil, set, inbox) = l1;
         set.Build();
         ulong nonce = await anvil.Client.GetNonceAsync(AnvilNode.Sequencer);
         var db = new MemoryKeyValueStore();
