@@ -58,6 +58,8 @@ public sealed partial class Devnet
         L1Deployment d = L1Contracts!;
         _recovery = new SetRecovery(client, d.Inbox, Sequencer, _posterDb!);
         _recovery.Recovered += OnRecovered;
+        // The explorer shows the rebuilt superblocks, not the rejected ones (they arrive again through SuperblockSealed).
+        Sequencer.Rewound += ExplorerFeed.Rewind;
         if (d.Registry == Address.Zero)
         {
             _recoveryLog.LogWarning("no standby sequencer: the L1 registry's address is not known (--l1-registry); a proven fraud stalls the set");

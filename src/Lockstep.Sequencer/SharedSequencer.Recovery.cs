@@ -72,6 +72,13 @@ public sealed partial class SharedSequencer
     }
 
     /// <summary>
+    /// Raised after a rewind committed, with the new height (the last good superblock), before any rejected height is
+    /// rebuilt (the rebuilt ones follow through <see cref="SuperblockSealed"/>): observers that keep superblock summaries
+    /// (the devnet explorer) drop the rejected ones. Raised under the build lock.
+    /// </summary>
+    public event Action<ulong>? Rewound;
+
+    /// <summary>
     /// After L1 rejected the superbatches past superblock <paramref name="lastGoodHeight"/>: disarms faults, rewinds
     /// every rollup to that height atomically and rebuilds the rejected heights honestly from their user transactions
     /// (original order and timestamps). Receipts already returned for the rejected blocks become unknown until the
@@ -170,6 +177,7 @@ public sealed partial class SharedSequencer
         _store.CompleteRewind(rewinds, height);
         PendingRecovery = rejected;
         foreach (RollupChain c in _chains) c.OnRewound(rewinds[c.ChainId]);
+        Rewound?.Invoke(height);
     }
 
     private RecoveryReport ReplayLocked(ulong lastGood, ulong rejectedHeight)

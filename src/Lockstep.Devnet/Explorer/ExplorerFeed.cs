@@ -42,7 +42,7 @@ public sealed record ExplorerVerdict(ulong SuperbatchIndex, ulong ChainId, strin
 /// <summary>
 /// The last <see cref="Capacity"/> superblocks, cross-rollup bundles and rejected bundles, kept in memory from
 /// <see cref="SharedSequencer.SuperblockSealed"/> (the explorer's source; nothing is read back from the store, so a
-/// restarted devnet shows what it seals from then on).
+/// restarted devnet shows what it seals from then on); a recovery's rewind drops the rejected ones (<see cref="Rewind"/>).
 /// </summary>
 public sealed class ExplorerFeed(int capacity = 100)
 {
@@ -79,6 +79,31 @@ public sealed class ExplorerFeed(int capacity = 100)
                 if (r.Outcome == BundleOutcome.Included && r.Legs.Count > 1) Push(_bundles, ToBundle(r, sb.Height));
                 else if (r.Outcome is BundleOutcome.Rejected or BundleOutcome.Invalid) Push(_rejected, ToBundle(r, sb.Height));
             }
+        }
+    }
+
+    /// <summary>
+    /// The set was rewound to superblock <paramref name="height"/> after L1 rejected what came later
+    /// (<see cref="SharedSequencer.Rewound"/>): the rejected superblocks and their bundles go (the rebuilt ones arrive
+    /// through <see cref="Add"/>); verdicts stay, they are the history of the dispute.
+    /// </summary>
+    public void Rewind(ulong height)
+    {
+        lock (_lock)
+        {
+            Keep(_superblocks, s => s.Height <= height);
+            Keep(_bundles, b => b.Superblock <= height);
+            Keep(_rejected, b => b.Superblock <= height);
+        }
+    }
+
+    private static void Keep<T>(Queue<T> q, Func<T, bool> keep)
+    {
+        int n = q.Count;
+        for (int i = 0; i < n; i++)
+        {
+            T item = q.Dequeue();
+            if (keep(item)) q.Enqueue(item);
         }
     }
 
