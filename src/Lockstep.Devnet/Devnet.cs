@@ -37,6 +37,9 @@ public sealed partial class Devnet : IAsyncDisposable
     /// <summary>The shared sequencer (and through it every rollup's chain and pool).</summary>
     public SharedSequencer Sequencer { get; }
 
+    /// <summary>The builder protection the sequencer selects through (<see cref="DevnetOptions.Admission"/>); null when off.</summary>
+    public BundleAdmission? Admission { get; private init; }
+
     /// <summary>The funded dev accounts (same keys on every rollup).</summary>
     public IReadOnlyList<DevAccount> Accounts { get; }
 
@@ -90,6 +93,7 @@ public sealed partial class Devnet : IAsyncDisposable
         Directory.CreateDirectory(options.DataDir);
         var db = new RocksDbKeyValueStore(Path.Combine(options.DataDir, "rollups"));
         SharedSequencer sequencer;
+        BundleAdmission? admission;
         try
         {
             sequencer = new SharedSequencer(db, geneses,
@@ -107,7 +111,7 @@ public sealed partial class Devnet : IAsyncDisposable
                     BlockTime = options.BlockTime,
                     MaxTransactionsPerRollup = options.MaxTransactionsPerRollup,
                     // Its buckets live beside the rollups, so a restart does not forgive a spammer (docs/load.md).
-                    Admission = options.Admission is null ? null : new BundleAdmission(options.Admission, new PrefixedKeyValueStore(db, AdmissionTablePrefix)),
+                    Admission = admission = options.Admission is null ? null : new BundleAdmission(options.Admission, new PrefixedKeyValueStore(db, AdmissionTablePrefix)),
                     Faults = faults,
                 },
                 ownsDb: true);
@@ -118,7 +122,7 @@ public sealed partial class Devnet : IAsyncDisposable
             throw;
         }
 
-        var devnet = new Devnet(options, sequencer, accounts) { SequencerL1Account = derived[options.Accounts], Faults = faults };
+        var devnet = new Devnet(options, sequencer, accounts) { SequencerL1Account = derived[options.Accounts], Faults = faults, Admission = admission };
         try
         {
             var rollups = new List<DevnetRollup>();

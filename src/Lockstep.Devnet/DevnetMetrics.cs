@@ -38,6 +38,9 @@ public sealed class DevnetMetrics
     /// <summary>Superblocks sealed but not yet in a superbatch on L1 (sampled at every scrape); null without an L1.</summary>
     public Func<ulong>? UnpostedSuperblocks { get; set; }
 
+    /// <summary>Sealing moments kept for the L1 posting lag: superblocks sealed and not yet posted (bounded by the L1 lag).</summary>
+    public int TrackedUnposted => _sealedAt.Count;
+
     /// <summary>Metrics of the rollups <paramref name="rollups"/> returns (read at every scrape: pool sizes are sampled then).</summary>
     public DevnetMetrics(Func<IReadOnlyList<DevnetRollup>> rollups) => _rollups = rollups;
 

@@ -54,6 +54,16 @@ public sealed class PoolJournal
     /// <summary>Store writes made so far (one per group; tests and measurements read it).</summary>
     public long RecordsWritten { get; private set; }
 
+    /// <summary>
+    /// What the journal holds in memory: journaled transactions still pooled, records holding them, and removals
+    /// still waiting for their own append. None grows with what was ever journaled, only with what is pooled now
+    /// (the long soak checks it every round, issue 8).
+    /// </summary>
+    public (int Transactions, int Records, int EarlyRemovals) Live
+    {
+        get { lock (_lock) return (_recordOf.Count, _liveInRecord.Count, _removedEarly.Count); }
+    }
+
     /// <summary>Every journaled transaction (raw EIP-2718 bytes) and the keys holding them, in key order.</summary>
     public List<(byte[] Key, List<byte[]> Raws)> ReadAll()
     {

@@ -165,12 +165,19 @@ public sealed record SoakRound(int Round, LoadReport Load, InvariantReport Invar
     /// (null without an L1). Bounded round after round means L1 posting keeps up.
     /// </summary>
     public ulong? MaxL1Lag { get; init; }
+    /// <summary>Superbatches the poster landed during the round, their calldata bytes and user transactions (null without an L1).</summary>
+    public (int Superbatches, long CalldataBytes, long UserTransactions)? Posted { get; init; }
+    /// <summary>What the devnet keeps per pending item at the round's end (null when not sampled).</summary>
+    public RetainedState? Retained { get; init; }
+
+    private string PostedText() => Posted is not { } p ? "" : string.Create(CultureInfo.InvariantCulture,
+        $", posted {p.Superbatches} superbatches of {p.CalldataBytes / 1024.0:0} KB ({(p.UserTransactions > 0 ? (double)p.CalldataBytes / p.UserTransactions : 0):0} B/tx)");
 
     /// <summary>The round's one-line summary (the soak prints one per round so a drift is visible).</summary>
     public string Format() => string.Create(CultureInfo.InvariantCulture,
         $"round {Round}: {Load.Included}/{Load.Acknowledged} honest in {Load.Duration.TotalSeconds:0.0} s ({Load.TxPerSecond:0} tx/s, p50 {Load.ReceiptP50Ms:0} ms, p99 {Load.ReceiptP99Ms:0} ms, "
         + $"L1 p50 {(double.IsNaN(Load.L1P50Ms) ? "-" : Load.L1P50Ms.ToString("0", CultureInfo.InvariantCulture) + " ms")}); failing {Load.FailingAcknowledged} acked / {Load.FailingRejected} rejected; "
-        + $"height {Invariants.Height}, L1 {(Invariants.L1PostedHeight?.ToString(CultureInfo.InvariantCulture) ?? "-")}, max L1 lag {(MaxL1Lag?.ToString(CultureInfo.InvariantCulture) ?? "-")}; "
+        + $"height {Invariants.Height}, L1 {(Invariants.L1PostedHeight?.ToString(CultureInfo.InvariantCulture) ?? "-")}, max L1 lag {(MaxL1Lag?.ToString(CultureInfo.InvariantCulture) ?? "-")}{PostedText()}; "
         + $"heap {HeapBytes / 1048576.0:0.0} MB, working set {WorkingSetBytes / 1048576.0:0} MB, data dir {DataDirBytes / 1048576.0:0} MB; invariants {(Invariants.Ok ? "OK" : "VIOLATED")}");
 }
 
@@ -312,12 +319,22 @@ public static class BenchRunner
         ulong heightBefore = devnet.Sequencer.Height;
         long gcBefore = GC.GetTotalMemory(forceFullCollection: true), wsBefore = Environment.WorkingSet, dbBefore = DirectorySize(dataDir);
         string? memory = null;
+        // Superbatches landed, their calldata and user transactions (all since the soak started; each round takes the difference).
+        long superbatches = 0, calldata = 0, userTxs = 0;
+        if (devnet.Poster is { } poster)
+            poster.Posted += p =>
+            {
+                Interlocked.Increment(ref superbatches);
+                Interlocked.Add(ref calldata, p.CalldataBytes);
+                Interlocked.Add(ref userTxs, p.UserTransactions);
+            };
         int? warmRound = null;
         long started = Stopwatch.GetTimestamp();
         log.WriteLine($"soak: rounds of {options.Transactions} transactions for {duration.TotalMinutes:0.#} min");
         do
         {
             int round = rounds.Count;
+            (long Superbatches, long Calldata, long UserTxs) postedBefore = (Interlocked.Read(ref superbatches), Interlocked.Read(ref calldata), Interlocked.Read(ref userTxs));
             Workload workload = WorkloadGenerator.Create(new WorkloadSpec
             {
                 ChainIds = chainIds, Honest = honest, Adversaries = bad, Transactions = options.Transactions, Mix = options.Mix,
@@ -347,10 +364,13 @@ public static class BenchRunner
             if (rounds.Count > 0) rounds[^1] = rounds[^1] with { Load = WithoutHashes(rounds[^1].Load) };
             var r = new SoakRound(round, load, inv, GC.GetTotalMemory(forceFullCollection: true), Stopwatch.GetElapsedTime(started))
             {
-                WorkingSetBytes = Environment.WorkingSet, DataDirBytes = DirectorySize(dataDir), MaxL1Lag = maxLag,
+                WorkingSetBytes = Environment.WorkingSet, DataDirBytes = DirectorySize(dataDir), MaxL1Lag = maxLag, Retained = RetainedState.Of(devnet, l1),
+                Posted = devnet.Poster is null ? null : ((int)(Interlocked.Read(ref superbatches) - postedBefore.Superbatches),
+                    Interlocked.Read(ref calldata) - postedBefore.Calldata, Interlocked.Read(ref userTxs) - postedBefore.UserTxs),
             };
             rounds.Add(r);
             log.WriteLine(r.Format());
+            log.WriteLine("  " + r.Retained.Format());
             foreach (string v in inv.Violations.Take(5)) log.WriteLine("  VIOLATION: " + v);
             // Memory stable: growth is measured from the heap after the warm-up, the first round from round 1 on at
             // whose end every rollup's block cache is near its byte bound (a cache filling to its cap is not a leak,
