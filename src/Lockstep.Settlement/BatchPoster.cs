@@ -169,21 +169,11 @@ public sealed class BatchPoster : IDisposable
     /// <summary>Starts the background loop: every poll interval, post what is due.</summary>
     public void Start()
     {
-        _loop ??= Task.Run(async () =>
+        _loop ??= PollLoop.Start(async stop =>
         {
-            while (!_stop.IsCancellationRequested)
-            {
-                try
-                {
-                    if (_options.BeforeRound is { } before) await before(_stop.Token).ConfigureAwait(false);
-                    while (await PostNextAsync(force: false, _stop.Token).ConfigureAwait(false) is not null) { }
-                }
-                catch (OperationCanceledException) when (_stop.IsCancellationRequested) { break; }
-                catch (Exception e) { Failed?.Invoke(e); }
-                try { await Task.Delay(_options.PollInterval, _stop.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) { break; }
-            }
-        });
+            if (_options.BeforeRound is { } before) await before(stop).ConfigureAwait(false);
+            while (await PostNextAsync(force: false, stop).ConfigureAwait(false) is not null) { }
+        }, _options.PollInterval, e => Failed?.Invoke(e), _stop.Token);
     }
 
     /// <summary>

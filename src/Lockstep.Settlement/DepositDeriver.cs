@@ -349,22 +349,12 @@ public sealed class DepositFeed : IDepositSource, IDisposable
     /// <summary>Starts polling in the background.</summary>
     public void Start()
     {
-        _loop ??= Task.Run(async () =>
+        _loop ??= PollLoop.Start(async stop =>
         {
-            while (!_stop.IsCancellationRequested)
-            {
-                try
-                {
-                    await PollAsync(_stop.Token).ConfigureAwait(false);
-                    // Deposits beyond one superblock's share stay pending: keep nudging while any are known.
-                    if (KnownCount > 0) DepositsAvailable?.Invoke();
-                }
-                catch (OperationCanceledException) when (_stop.IsCancellationRequested) { break; }
-                catch (Exception e) { Failed?.Invoke(e); }
-                try { await Task.Delay(_interval, _stop.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) { break; }
-            }
-        });
+            await PollAsync(stop).ConfigureAwait(false);
+            // Deposits beyond one superblock's share stay pending: keep nudging while any are known.
+            if (KnownCount > 0) DepositsAvailable?.Invoke();
+        }, _interval, e => Failed?.Invoke(e), _stop.Token);
     }
 
     private static byte[] U64(ulong value)

@@ -16,9 +16,7 @@ public sealed class LockstepScriptTests : IDisposable
     public void Script_passes_against_lockstep_node(string script)
     {
         using var node = NodeProcess.StartLockstep(_dataDir);
-        ScriptRunner.AssertPasses(node, script, node.Url, node.WsUrl);
-        ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url);
-        ScriptRunner.AssertPasses(node, "replay-check.mjs", node.Url);
+        AssertScriptAndChainPass(node, script);
     }
 
     /// <summary>`--block-time 0.5`: receipts and heads arrive on the producer's interval, not with the send.</summary>
@@ -28,6 +26,12 @@ public sealed class LockstepScriptTests : IDisposable
     public void Script_passes_against_lockstep_node_with_interval_blocks(string script)
     {
         using var node = NodeProcess.StartLockstep(_dataDir, "--block-time", "0.5");
+        AssertScriptAndChainPass(node, script);
+    }
+
+    /// <summary><paramref name="script"/> passes, then chain-check.mjs and replay-check.mjs on the chain it left behind.</summary>
+    private static void AssertScriptAndChainPass(NodeProcess node, string script)
+    {
         ScriptRunner.AssertPasses(node, script, node.Url, node.WsUrl);
         ScriptRunner.AssertPasses(node, "chain-check.mjs", node.Url);
         ScriptRunner.AssertPasses(node, "replay-check.mjs", node.Url);
