@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Lockstep.L1Contracts;
 using Lockstep.Primitives;
 using Lockstep.Testing;
@@ -24,21 +23,7 @@ internal sealed class AnvilNode : IDisposable
 
     public AnvilNode(int port = 0, params string[] extraArgs)
     {
-        string binary = Path.Combine(RepoPaths.Root, "tools", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
-        _process = Process.Start(new ProcessStartInfo(binary, ["--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--hardfork", "cancun", .. extraArgs])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("anvil did not start");
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            string? line = _process.StandardOutput.ReadLine();
-            if (line is null || DateTime.UtcNow > deadline) throw new InvalidOperationException("anvil exited before listening");
-            Match m = Regex.Match(line, @"Listening on (127\.0\.0\.1:\d+)");
-            if (m.Success) { Url = new Uri("http://" + m.Groups[1].Value); break; }
-        }
-        _ = _process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-        _ = _process.StandardError.BaseStream.CopyToAsync(Stream.Null);
+        (_process, Url) = AnvilLauncher.Start(port, extraArgs);
         Client = new JsonRpcL1Client(Url);
     }
 
@@ -93,9 +78,7 @@ internal sealed class AnvilNode : IDisposable
 
     public void Dispose()
     {
-        try { if (!_process.HasExited) _process.Kill(); } catch (InvalidOperationException) { }
-        _process.WaitForExit(5000);
-        _process.Dispose();
+        AnvilLauncher.Stop(_process);
         Client.Dispose();
     }
 }
