@@ -26,7 +26,11 @@ public static class VerifyCommand
           --port P           replica RPC of rollup i on P + i (default 8645; 0 = free ports)
           --from-block N     first L1 block to scan for SuperbatchSubmitted (default 0)
           --coinbase ADDR    the set's block fee recipient (default zero, as the devnet)
-          --flag-bond WEI    value sent with flagStateRoot (the inbox's flagBond when it has an arbiter; default 0)
+          --flag-bond WEI    value sent with flagStateRoot (default: read from the inbox: its flagBond() when it has
+                             an arbiter, else 0)
+          --arbiter-key HEX  also act as the inbox's state-root arbiter (the TRUSTED role: its arbiter() must be this
+                             key's address): every StateRootFlagged is judged by this verifier's own re-execution and
+                             resolved on L1 (upheld: rejected + slashed; dismissed: the flagger's bond to the submitter)
           --poll S           seconds between L1 polls (default 1)
         Prints one line per verdict and a progress line every 5 s (a progress bar while it catches up, on a terminal);
         Ctrl-C stops it (progress is kept in --data-dir).
@@ -74,10 +78,15 @@ public static class VerifyCommand
             // must stop us, not fall to the runtime's default.
             using CommandLine.ShutdownSignal signal = CommandLine.ShutdownSignal.Register();
             using var l1 = new JsonRpcL1Client(new Uri(s.L1Rpc!));
+            UInt256 flagBond = s.FlagBond ?? await InboxFlagBondAsync(l1, s.Inbox!.Value).ConfigureAwait(false);
             await using var verifier = new SetVerifier(l1, new VerifierOptions
             {
                 Inbox = s.Inbox!.Value, Geneses = geneses, DataDir = dataDir, ChallengerKey = s.Key, Coinbase = s.Coinbase,
-                FlagBond = s.FlagBond, FromL1Block = s.FromBlock, PollInterval = TimeSpan.FromSeconds(s.Poll),
+                FlagBond = flagBond, FromL1Block = s.FromBlock, PollInterval = TimeSpan.FromSeconds(s.Poll),
+            });
+            await using FlagArbiter? arbiter = s.ArbiterKey is null ? null : new FlagArbiter(l1, verifier, new ArbiterOptions
+            {
+                Inbox = s.Inbox.Value, ArbiterKey = s.ArbiterKey, FromL1Block = s.FromBlock, PollInterval = TimeSpan.FromSeconds(s.Poll),
             });
             using var display = new CatchUpDisplay(verifier);
             verifier.VerdictReached += display.OnVerdict;
@@ -87,7 +96,16 @@ public static class VerifyCommand
             Console.WriteLine($"verifying {geneses.Count} rollups of inbox {s.Inbox} on {s.L1Rpc}; data in {dataDir}");
             for (int i = 0; i < rpc.Urls.Count; i++) Console.WriteLine($"  chain {verifier.ChainIds[i]}: read-only RPC {rpc.Urls[i]}");
             Console.WriteLine(s.Key is null ? "  no --key: fraud is detected and reported, not challenged" : "  challenger " + Crypto.Ecdsa.PrivateKeyToAddress(s.Key));
-            verifier.Start();
+            if (arbiter is null) verifier.Start();
+            else
+            {
+                // The arbiter drives the verifier's rounds and judges every open flag with its verdicts (docs/verifier.md).
+                Console.WriteLine($"  arbiter {arbiter.Address}: state-root flags are resolved with this verifier's own re-execution");
+                arbiter.Ruled += r => display.Line($"flag on superbatch {r.Index} chain {r.ChainId} by {r.Flagger}: {(r.Upheld ? "UPHELD" : "dismissed")} ({r.Reason})" +
+                    (r.ActionSucceeded ? $", resolveFlag {r.ActionTx}" : $", resolveFlag failed: {r.ActionError}"));
+                arbiter.Failed += e => Console.Error.WriteLine($"verify: arbiter: {e.Message}");
+                arbiter.Start();
+            }
             using var ticker = new Timer(_ => display.Tick(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
             await signal.Task.ConfigureAwait(false);
             return 0;
@@ -101,6 +119,14 @@ public static class VerifyCommand
         {
             if (temporary && Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    /// <summary>The inbox's flag bond when it has an arbiter (flagStateRoot then requires exactly it), else 0.</summary>
+    private static async Task<UInt256> InboxFlagBondAsync(JsonRpcL1Client l1, Address inbox)
+    {
+        byte[] arbiter = await l1.CallAsync(inbox, L1Contracts.SharedInbox.Arbiter()).ConfigureAwait(false);
+        if (arbiter.Length != 32 || new Address(arbiter.AsSpan(12, 20)) == Address.Zero) return UInt256.Zero;
+        return new UInt256((await l1.CallAsync(inbox, L1Contracts.SharedInbox.FlagBond()).ConfigureAwait(false)).AsSpan(0, 32));
     }
 
     private static async Task<int> RunBenchAsync(BenchSettings s)
@@ -285,7 +311,8 @@ public static class VerifyCommand
         public int Port = 8645;
         public ulong FromBlock;
         public Address Coinbase;
-        public UInt256 FlagBond;
+        public UInt256? FlagBond;
+        public byte[]? ArbiterKey;
         public double Poll = 1;
         public bool Help;
 
@@ -306,11 +333,8 @@ public static class VerifyCommand
                         break;
                     case "--inbox": s.Inbox = ParseAddress(a, v); break;
                     case "--genesis": s.Geneses.Add(v); break;
-                    case "--key":
-                        try { s.Key = Hex.Decode(v); }
-                        catch (FormatException) { throw new ArgumentException("--key must be 32 bytes of hex"); }
-                        if (s.Key.Length != 32) throw new ArgumentException("--key must be 32 bytes of hex");
-                        break;
+                    case "--key": s.Key = ParseKey(a, v); break;
+                    case "--arbiter-key": s.ArbiterKey = ParseKey(a, v); break;
                     case "--data-dir": s.DataDir = v; break;
                     case "--port": s.Port = CommandLine.ParseInt(a, v, 0, 65535); break;
                     case "--from-block":
@@ -329,6 +353,14 @@ public static class VerifyCommand
                 if (s.Geneses.Count == 0) throw new ArgumentException("at least one --genesis is required (one per rollup, in the inbox's order)");
             }
             return s;
+        }
+
+        private static byte[] ParseKey(string flag, string value)
+        {
+            byte[] key;
+            try { key = Hex.Decode(value); }
+            catch (FormatException) { throw new ArgumentException($"{flag} must be 32 bytes of hex"); }
+            return key.Length == 32 ? key : throw new ArgumentException($"{flag} must be 32 bytes of hex");
         }
 
         private static Address ParseAddress(string flag, string value)
