@@ -155,10 +155,7 @@ public sealed class RpcDispatcher(RpcServerOptions options)
 
     private static void WriteResult(Utf8JsonWriter w, JsonElement id, ReadOnlySpan<byte> result)
     {
-        w.WriteStartObject();
-        w.WriteString("jsonrpc"u8, "2.0"u8);
-        w.WritePropertyName("id"u8);
-        WriteId(w, id);
+        StartResponse(w, id);
         w.WritePropertyName("result"u8);
         w.WriteRawValue(result, skipInputValidation: true);
         w.WriteEndObject();
@@ -166,10 +163,7 @@ public sealed class RpcDispatcher(RpcServerOptions options)
 
     private static void WriteError(Utf8JsonWriter w, JsonElement id, int code, string message, string? data)
     {
-        w.WriteStartObject();
-        w.WriteString("jsonrpc"u8, "2.0"u8);
-        w.WritePropertyName("id"u8);
-        WriteId(w, id);
+        StartResponse(w, id);
         w.WriteStartObject("error"u8);
         w.WriteNumber("code"u8, code);
         w.WriteString("message"u8, message);
@@ -178,8 +172,12 @@ public sealed class RpcDispatcher(RpcServerOptions options)
         w.WriteEndObject();
     }
 
-    private static void WriteId(Utf8JsonWriter w, JsonElement id)
+    /// <summary>Opens a response object with <c>jsonrpc</c> and the request's <c>id</c> (null unless a string or a number).</summary>
+    private static void StartResponse(Utf8JsonWriter w, JsonElement id)
     {
+        w.WriteStartObject();
+        w.WriteString("jsonrpc"u8, "2.0"u8);
+        w.WritePropertyName("id"u8);
         if (id.ValueKind is JsonValueKind.String or JsonValueKind.Number) id.WriteTo(w);
         else w.WriteNullValue();
     }
