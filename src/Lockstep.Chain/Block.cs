@@ -66,7 +66,11 @@ public sealed class Block
 
     /// <summary>receiptsRoot: the ordered trie of the receipts' consensus encodings.</summary>
     public static Hash256 ComputeReceiptsRoot(IReadOnlyList<Receipt> receipts) =>
-        OrderedTrie.ComputeRoot(new ReceiptItems(receipts), receipts.Count);
+        OrderedTrie.ComputeRoot(new ReceiptItems(receipts, null), receipts.Count);
+
+    /// <summary>receiptsRoot, and the block's logsBloom ORed into <paramref name="blockBloom"/> in the same pass over the receipts.</summary>
+    public static Hash256 ComputeReceiptsRoot(IReadOnlyList<Receipt> receipts, Bloom blockBloom) =>
+        OrderedTrie.ComputeRoot(new ReceiptItems(receipts, blockBloom), receipts.Count);
 
     // Roots stream the items through one buffer per thread: nothing per transaction or receipt is allocated.
     [ThreadStatic] private static RlpWriter? t_txWriter;
@@ -76,14 +80,14 @@ public sealed class Block
         public ReadOnlySpan<byte> Encode(int index, ref byte[] scratch) => transactions[index].EncodeInto(writer);
     }
 
-    private readonly struct ReceiptItems(IReadOnlyList<Receipt> receipts) : IOrderedTrieItems
+    private readonly struct ReceiptItems(IReadOnlyList<Receipt> receipts, Bloom? blockBloom) : IOrderedTrieItems
     {
         public ReadOnlySpan<byte> Encode(int index, ref byte[] scratch)
         {
             Receipt receipt = receipts[index];
             int length = receipt.EncodedLength;
             if (scratch.Length < length) scratch = new byte[Math.Max(length, 2 * scratch.Length)];
-            return receipt.EncodeInto(scratch);
+            return receipt.EncodeInto(scratch, blockBloom);
         }
     }
 

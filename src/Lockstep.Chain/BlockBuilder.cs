@@ -18,6 +18,11 @@ public sealed class BlockAttributes
     public byte[] ExtraData { get; init; } = [];
     /// <summary>EIP-4788 parent beacon block root of the header.</summary>
     public Hash256 ParentBeaconBlockRoot { get; init; }
+    /// <summary>
+    /// How many transactions the block will probably hold (a sizing hint, not a limit): the block's lists start at
+    /// this capacity instead of doubling their way up, which left a copy of each list as garbage per doubling.
+    /// </summary>
+    public int ExpectedTransactions { get; init; }
 }
 
 /// <summary>A transaction left out of a block, with why: a signature/chain-id error or an execution-validity rule.</summary>

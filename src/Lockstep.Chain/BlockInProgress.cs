@@ -17,10 +17,10 @@ public sealed class BlockInProgress
     private readonly BlockHeader _parent;
     private readonly BlockAttributes _attributes;
     private readonly TransactionProcessor _processor;
-    private readonly List<Transaction> _included = new();
-    private readonly List<Address> _senders = new();
-    private readonly List<Receipt> _receipts = new();
-    private readonly List<TransactionResult> _results = new();
+    private readonly List<Transaction> _included;
+    private readonly List<Address> _senders;
+    private readonly List<Receipt> _receipts;
+    private readonly List<TransactionResult> _results;
     private ulong _gasUsed, _blobGasUsed;
     private bool _sealed;
     // Lengths and gas at BeginBundle, restored by RevertBundle.
@@ -32,6 +32,11 @@ public sealed class BlockInProgress
     {
         _parent = parent;
         _attributes = attributes;
+        int capacity = Math.Max(0, attributes.ExpectedTransactions);
+        _included = new List<Transaction>(capacity);
+        _senders = new List<Address>(capacity);
+        _receipts = new List<Receipt>(capacity);
+        _results = new List<TransactionResult>(capacity);
         ChainId = chainId;
         GasLimit = attributes.GasLimit ?? parent.GasLimit;
         BaseFee = FeeRules.NextBaseFee(parent);
@@ -173,15 +178,16 @@ public sealed class BlockInProgress
         EnsureOpen();
         if (InBundle) throw new InvalidOperationException("commit or revert the open bundle before sealing");
         _sealed = true;
+        // The receipts root visits every receipt once, in key order; each one's bloom is ORed into the block's there.
         var bloom = new Bloom();
-        foreach (Receipt r in _receipts) r.AccumulateBloomInto(bloom);
+        Hash256 receiptsRoot = Block.ComputeReceiptsRoot(_receipts, bloom);
         var header = new BlockHeader
         {
             ParentHash = _parent.Hash,
             Coinbase = _attributes.Coinbase,
             StateRoot = State.ComputeStateRoot(),
             TransactionsRoot = Block.ComputeTransactionsRoot(_included),
-            ReceiptsRoot = Block.ComputeReceiptsRoot(_receipts),
+            ReceiptsRoot = receiptsRoot,
             LogsBloom = bloom,
             Difficulty = UInt256.Zero, // EIP-3675: zero after the merge
             Number = Number,

@@ -51,9 +51,15 @@ public sealed class Bloom
     }
 
     /// <summary>ORs another bloom into this one (a block's bloom is the OR of its receipts' blooms).</summary>
-    public void Accumulate(Bloom other)
+    public void Accumulate(Bloom other) => Accumulate(other._bytes);
+
+    /// <summary>ORs the 256 bytes of another bloom (e.g. inside a receipt's encoding) into this one.</summary>
+    public void Accumulate(ReadOnlySpan<byte> other)
     {
-        for (int i = 0; i < Size; i++) _bytes[i] |= other._bytes[i];
+        if (other.Length != Size) throw new ArgumentException("a bloom is 256 bytes", nameof(other));
+        Span<ulong> mine = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(_bytes.AsSpan());
+        ReadOnlySpan<ulong> theirs = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(other);
+        for (int i = 0; i < mine.Length; i++) mine[i] |= theirs[i];
     }
 
     /// <summary>Sets the three bits of <paramref name="item"/> (an address or a topic).</summary>

@@ -82,7 +82,15 @@ public sealed class BundleReport
     /// <summary>Why it was rejected or invalid (for a rejection: which leg failed and its decoded revert reason); null when included.</summary>
     public string? Reason { get; init; }
     /// <summary>For a rejection: the leg that failed (its chain, system transaction hash, depth); null otherwise.</summary>
-    public BundleLeg? FailedLeg { get; init; }
+    public BundleLeg? FailedLeg
+    {
+        get => _failedLeg?[0];
+        init => _failedLeg = value is { } leg ? [leg] : null;
+    }
+
+    // Held outside the report: a BundleLeg? field would add ~100 bytes to every report, and only rejections have one
+    // (a superblock keeps a report per user transaction until it is stored; issue 4's allocation profile).
+    private readonly BundleLeg[]? _failedLeg;
 }
 
 /// <summary>One rollup's sealed block of a superblock.</summary>

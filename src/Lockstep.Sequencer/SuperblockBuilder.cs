@@ -97,12 +97,16 @@ public sealed class SuperblockBuilder
                 PrevRandao = attributes.PrevRandao,
                 ExtraData = attributes.ExtraData,
                 ParentBeaconBlockRoot = attributes.ParentBeaconBlockRoot,
+                // Deposits, the user transactions, about as many deliveries from the other rollups, and the fold.
+                ExpectedTransactions = r.Deposits.Count + (rollups.Count > 1 ? 2 : 1) * r.Transactions.Count + 1,
             });
             Lockstep.Sequencer.Deposits.Execute(blocks[i], r.Deposits); // L1 deposits open the block (issue 5)
             folds[i] = new MessageTreeFold(blocks[i], r.Parent.Hash);
         }
 
-        var reports = new List<BundleReport>();
+        int userTransactions = 0;
+        for (int i = 0; i < rollups.Count; i++) userTransactions += rollups[i].Transactions.Count;
+        var reports = new List<BundleReport>(userTransactions);
         var skipped = new List<SkippedTransaction>[rollups.Count];
         for (int i = 0; i < skipped.Length; i++) skipped[i] = new List<SkippedTransaction>();
         var run = new BundleRun(blocks, folds, indexOf, MaxDepth);
