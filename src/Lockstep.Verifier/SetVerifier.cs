@@ -55,6 +55,9 @@ public sealed class VerifierOptions
 
     /// <summary>How long to wait for the receipt of a challenge or flag.</summary>
     public TimeSpan ActionTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Verdicts kept in memory (the newest; every verdict stays in the store): <see cref="VerdictStore.Window"/>.</summary>
+    public int VerdictWindow { get; init; } = VerdictStore.DefaultWindow;
 }
 
 /// <summary>Progress numbers (a console progress bar, metrics, <c>lockstep_verifierStatus</c>).</summary>
@@ -113,7 +116,7 @@ public sealed class SetVerifier : IAsyncDisposable
         _chainIds = new ulong[options.Geneses.Count];
         for (int i = 0; i < _chainIds.Length; i++) _chainIds[i] = options.Geneses[i].ChainId;
         _meta = options.DataDir is null ? new MemoryKeyValueStore() : new RocksDbKeyValueStore(Path.Combine(options.DataDir, "verdicts"));
-        Verdicts = new VerdictStore(_meta);
+        Verdicts = new VerdictStore(_meta, options.VerdictWindow);
         _replicas = OpenReplicas();
         _progress = ReadProgress();
         foreach (SuperbatchVerdict v in Verdicts.ReadAt(_progress.NextIndex))
