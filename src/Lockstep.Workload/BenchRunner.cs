@@ -128,7 +128,7 @@ public sealed class BenchReport
                 worstP99 = Math.Max(worstP99, r.Load.ReceiptP99Ms);
             }
             s.AppendLine(ci, $"soak: {Rounds.Count} rounds in {Rounds[^1].Elapsed.TotalMinutes:0.0} min, {included} honest txs included, {(seconds > 0 ? included / seconds : 0):0} tx/s while loaded, worst round p99 {worstP99:0} ms; "
-                + $"heap after round 1 {Mb(Rounds[0].HeapBytes)}, {(WarmRound is { } w && w < Rounds.Count ? $"after warm-up (round {w}, block caches at their byte bound) {Mb(Rounds[w].HeapBytes)}" : "block caches not full yet")}, after the last {Mb(Rounds[^1].HeapBytes)}: {(MemoryViolation is null ? "stable" : "VIOLATED: " + MemoryViolation)}; "
+                + $"heap after round 0 {Mb(Rounds[0].HeapBytes)}, {(WarmRound is { } w && w < Rounds.Count ? $"after warm-up (round {w}, block caches at their byte bound) {Mb(Rounds[w].HeapBytes)}" : "block caches not full yet")}, after the last {Mb(Rounds[^1].HeapBytes)}: {(MemoryViolation is null ? "stable" : "VIOLATED: " + MemoryViolation)}; "
                 + $"invariants {(Rounds.All(r => r.Invariants.Ok) ? "OK every round" : "VIOLATED")}");
         }
         if (Invariants is { } inv)
