@@ -122,9 +122,9 @@ public sealed class Transaction
     public ReadOnlySpan<byte> EncodeInto(RlpWriter writer)
     {
         writer.Reset();
-        if (Type != TxType.Legacy) writer.WriteRaw([(byte)Type]); // EIP-2718: type || rlp([...])
+        int payload = writer.ReserveListHeader();
         WriteFields(writer, signing: false, ChainId);
-        return writer.Written;
+        return writer.CloseReservedList(payload, Type == TxType.Legacy ? -1 : (int)Type); // EIP-2718: type || rlp([...])
     }
 
     /// <summary>
@@ -159,9 +159,9 @@ public sealed class Transaction
         if (Type == TxType.System) throw new InvalidOperationException("system transactions are not signed");
         RlpWriter w = t_hashWriter ??= new RlpWriter(512);
         w.Reset();
-        if (Type != TxType.Legacy) w.WriteRaw([(byte)Type]);
+        int payload = w.ReserveListHeader();
         WriteFields(w, signing: true, chainId);
-        return Keccak256.Compute(w.Written);
+        return Keccak256.Compute(w.CloseReservedList(payload, Type == TxType.Legacy ? -1 : (int)Type));
     }
 
     /// <summary>
@@ -248,9 +248,9 @@ public sealed class Transaction
         return true;
     }
 
+    /// <summary>The fields of the transaction's list, without the list header (the caller reserved it).</summary>
     private void WriteFields(RlpWriter w, bool signing, UInt256? chainId)
     {
-        w.StartList();
         if (Type == TxType.System)
         {
             w.WriteUInt256(chainId ?? UInt256.Zero).WriteUInt64(SourceChainId).WriteHash(SourceTxHash).WriteUInt64(MessageNonce);
@@ -283,7 +283,6 @@ public sealed class Transaction
             }
             if (!signing) w.WriteUInt256(V).WriteUInt256(R).WriteUInt256(S);
         }
-        w.EndList();
     }
 
     private void WriteCommon(RlpWriter w, bool withChainId, UInt256? chainId)

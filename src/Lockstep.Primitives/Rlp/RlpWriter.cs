@@ -106,6 +106,48 @@ public sealed class RlpWriter
         return this;
     }
 
+    /// <summary>Room <see cref="ReserveListHeader"/> keeps: a type byte (EIP-2718) and the longest list header (9 bytes).</summary>
+    public const int ReservedPrefix = 10;
+
+    /// <summary>
+    /// Starts a top-level list whose header is written in front of its payload by <see cref="CloseReservedList"/>,
+    /// so the payload is never moved (<see cref="EndList"/> moves it once it reaches 56 bytes: for a transaction, the
+    /// whole transaction, on every hash and root). Returns where the payload starts. Call on an empty writer.
+    /// </summary>
+    public int ReserveListHeader()
+    {
+        if (_length != 0 || _openLists.Count != 0) throw new InvalidOperationException("reserve the header of a top-level list on an empty writer");
+        Grow(ReservedPrefix);
+        return _length;
+    }
+
+    /// <summary>
+    /// Closes the list begun by <see cref="ReserveListHeader"/> at <paramref name="payloadStart"/>: writes its header
+    /// (preceded by <paramref name="typePrefix"/> when not negative) just before the payload and returns the encoding
+    /// from there to the end. <see cref="Written"/> and <see cref="ToArray"/> still include the unused reserved bytes.
+    /// </summary>
+    public ReadOnlySpan<byte> CloseReservedList(int payloadStart, int typePrefix = -1)
+    {
+        if (_openLists.Count != 0) throw new InvalidOperationException("unclosed RLP list");
+        if (payloadStart != ReservedPrefix) throw new ArgumentOutOfRangeException(nameof(payloadStart), "not a reserved list's payload start");
+        int payload = _length - payloadStart;
+        int begin;
+        if (payload < 56)
+        {
+            begin = payloadStart - 1;
+            _buffer[begin] = (byte)(0xc0 + payload);
+        }
+        else
+        {
+            int lenBytes = LengthOfLength(payload);
+            begin = payloadStart - 1 - lenBytes;
+            _buffer[begin] = (byte)(0xf7 + lenBytes);
+            WriteBigEndianLength(_buffer.AsSpan(begin + 1, lenBytes), payload);
+        }
+        if (typePrefix >= 0) _buffer[--begin] = (byte)typePrefix;
+        return _buffer.AsSpan(begin, _length - begin);
+    }
+
     private void WriteHeader(byte offset, int length)
     {
         if (length < 56) { Grow(1)[0] = (byte)(offset + length); return; }
