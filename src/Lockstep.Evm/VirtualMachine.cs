@@ -29,6 +29,9 @@ public sealed unsafe class VirtualMachine : IDisposable
     private readonly CodeCache _codeCache = new();
     private readonly InitCodeCache _initCodeCache = new();
 
+    /// <summary>KECCAK256 results of recent 64-byte inputs (mapping slots).</summary>
+    public SlotHashCache SlotHashes { get; } = new();
+
     public VirtualMachine(InstructionSet? instructions = null) => Instructions = instructions ?? InstructionSet.Cancun;
 
     public InstructionSet Instructions { get; }
@@ -239,19 +242,8 @@ public sealed unsafe class VirtualMachine : IDisposable
         ExecStatus s;
         BasicBlock* block;
         StackRun* run;
-        int above;
         // Frame entry enters the first block (a leading JUMPDEST enters it itself).
-        if (original[pc] != 0x5b)
-        {
-            block = blocks + blockAt[pc];
-            above = sp - block->MinSp;
-            if ((uint)above > (uint)block->SpRange)
-            {
-                s = sp < block->UnderflowBelow ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
-                goto exit;
-            }
-            if ((gas -= block->Gas) < 0) { s = ExecStatus.OutOfGas; goto exit; }
-        }
+        if (original[pc] != 0x5b && (gas = EnterBlock(block = blocks + blockAt[pc], sp, gas)) < 0) goto blockFailed;
         while (true)
         {
             int op = code[pc++];
@@ -395,17 +387,7 @@ public sealed unsafe class VirtualMachine : IDisposable
         // straight on to it, without a dispatch (solc's code is mostly such runs, one per basic block).
         applyRun:
             {
-                if (run->EnterBlock >= 0)
-                {
-                    block = blocks + run->EnterBlock;
-                    above = sp - block->MinSp;
-                    if ((uint)above > (uint)block->SpRange)
-                    {
-                        s = sp < block->UnderflowBelow ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
-                        goto exit;
-                    }
-                    if ((gas -= block->Gas) < 0) { s = ExecStatus.OutOfGas; goto exit; }
-                }
+                if (run->EnterBlock >= 0 && (gas = EnterBlock(block = blocks + run->EnterBlock, sp, gas)) < 0) goto blockFailed;
                 byte* top = (byte*)(stack + sp - 1);
                 int target = StackRuns.NoJump;
                 if (run->Jump != 0)
@@ -450,17 +432,7 @@ public sealed unsafe class VirtualMachine : IDisposable
                 pc = run->EndPc;
                 if (run->Jump == 0) continue;
                 // After a JUMPI not taken the next instruction starts a block (a JUMPDEST enters its own).
-                if (original[pc] != 0x5b)
-                {
-                    block = blocks + blockAt[pc];
-                    above = sp - block->MinSp;
-                    if ((uint)above > (uint)block->SpRange)
-                    {
-                        s = sp < block->UnderflowBelow ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
-                        goto exit;
-                    }
-                    if ((gas -= block->Gas) < 0) { s = ExecStatus.OutOfGas; goto exit; }
-                }
+                if (original[pc] != 0x5b && (gas = EnterBlock(block = blocks + blockAt[pc], sp, gas)) < 0) goto blockFailed;
                 int following = runAt[pc];
                 if (following >= 0)
                 {
@@ -475,21 +447,34 @@ public sealed unsafe class VirtualMachine : IDisposable
         enterBlock:
             block = blocks + blockAt[pc];
         checkBlock:
-            // One test for both bounds: below MinSp wraps to a huge unsigned value (Yellow Paper 9.4.2).
-            above = sp - block->MinSp;
-            if ((uint)above > (uint)block->SpRange)
-            {
-                s = sp < block->UnderflowBelow ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
-                goto exit;
-            }
-            if ((gas -= block->Gas) < 0) { s = ExecStatus.OutOfGas; goto exit; }
+            if ((gas = EnterBlock(block, sp, gas)) < 0) goto blockFailed;
         }
+    blockFailed:
+        s = BlockFailure(block, sp, gas);
     exit:
         f.Sp = sp;
         f.Pc = pc;
         f.Gas = gas;
         return s;
     }
+
+    /// <summary>
+    /// Enters a basic block (<see cref="CodeAnalysis"/>): checks its stack bounds and charges its static gas, once for
+    /// every instruction in it. Returns the gas left, negative when the block cannot run (<see cref="BlockFailure"/>).
+    /// </summary>
+    /// <remarks>Gas in and out by value, not by ref: a ref to the loop's gas local would keep it out of a register.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long EnterBlock(BasicBlock* block, int sp, long gas)
+    {
+        // One test for both bounds: below MinSp wraps to a huge unsigned value (Yellow Paper 9.4.2).
+        if ((uint)(sp - block->MinSp) > (uint)block->SpRange) return long.MinValue;
+        return gas - block->Gas;
+    }
+
+    /// <summary>Why <see cref="EnterBlock"/> refused: stack bounds (it returned long.MinValue) or out of gas.</summary>
+    private static ExecStatus BlockFailure(BasicBlock* block, int sp, long gas) =>
+        gas != long.MinValue ? ExecStatus.OutOfGas
+        : sp < block->UnderflowBelow ? ExecStatus.StackUnderflow : ExecStatus.StackOverflow;
 
 #if OPSTATS
     public static readonly long[] OpStats = new long[256];

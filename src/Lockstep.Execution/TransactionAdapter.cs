@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lockstep.Primitives;
 using Lockstep.Transactions;
 
@@ -8,7 +9,8 @@ public static class TransactionAdapter
 {
     public static TransactionInput ToInput(this Transaction tx, in Address sender)
     {
-        var accessList = new AccessListItem[tx.AccessList.Count];
+        // Empty lists share the empty array (most transactions have neither access list nor blobs).
+        AccessListItem[] accessList = tx.AccessList.Count == 0 ? [] : new AccessListItem[tx.AccessList.Count];
         for (int i = 0; i < accessList.Length; i++)
         {
             AccessListEntry e = tx.AccessList[i];
@@ -16,7 +18,7 @@ public static class TransactionAdapter
             for (int k = 0; k < keys.Length; k++) keys[k] = e.StorageKeys[k].ToUInt256();
             accessList[i] = new AccessListItem(e.Address, keys);
         }
-        var blobHashes = new Hash256[tx.BlobVersionedHashes.Count];
+        Hash256[] blobHashes = tx.BlobVersionedHashes.Count == 0 ? [] : new Hash256[tx.BlobVersionedHashes.Count];
         for (int i = 0; i < blobHashes.Length; i++) blobHashes[i] = tx.BlobVersionedHashes[i];
         return new TransactionInput
         {
@@ -25,7 +27,7 @@ public static class TransactionAdapter
             To = tx.To,
             Nonce = tx.Nonce,
             Value = tx.Value,
-            Data = tx.Data.ToArray(),
+            Data = CalldataArray(tx.Data),
             GasLimit = tx.GasLimit,
             GasPrice = tx.GasPrice,
             MaxFeePerGas = tx.MaxFeePerGas,
@@ -34,5 +36,18 @@ public static class TransactionAdapter
             BlobVersionedHashes = blobHashes,
             MaxFeePerBlobGas = tx.MaxFeePerBlobGas,
         };
+    }
+
+    /// <summary>
+    /// The calldata as an array without a copy when the transaction's memory is a whole array (the decoder and the
+    /// builders make them so). Nothing writes to it: the interpreter only reads its input (CALLDATALOAD/COPY/SIZE).
+    /// </summary>
+    private static byte[] CalldataArray(ReadOnlyMemory<byte> data)
+    {
+        if (data.IsEmpty) return [];
+        if (MemoryMarshal.TryGetArray(data, out ArraySegment<byte> segment) && segment.Offset == 0
+            && segment.Count == segment.Array!.Length)
+            return segment.Array;
+        return data.ToArray();
     }
 }

@@ -80,16 +80,7 @@ public class TransactionProcessor
         if (_vm.StackExhausted)
         {
             State.RevertTo(start);
-            Exception? error = null;
-            var thread = new Thread(() =>
-            {
-                try { _vm.StackExhausted = false; call = RunSystemCall(sender, to, data, (long)gasLimit); }
-                catch (Exception e) { error = e; }
-            }, VirtualMachine.RequiredStackBytes);
-            thread.Start();
-            thread.Join();
-            if (error is not null) throw new InvalidOperationException("system transaction failed on the large-stack thread", error);
-            if (_vm.StackExhausted) throw new InsufficientExecutionStackException("call depth exceeded the large execution stack");
+            call = RunSystemCallOnLargeStack(sender, to, data, (long)gasLimit);
         }
         LogEntry[] logs = [];
         if (call.Success && State.Logs.Count > 0)
@@ -112,6 +103,23 @@ public class TransactionProcessor
         State.WarmAddress(to);
         State.WarmAddress(Block.Coinbase);
         return _vm.Call(sender, to, to, UInt256.Zero, true, data, gas, 0, false, 0);
+    }
+
+    // A separate method: the lambda's captured locals would otherwise be a heap object allocated on every delivery.
+    private CallResult RunSystemCallOnLargeStack(Address sender, Address to, byte[] data, long gas)
+    {
+        CallResult call = default;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try { _vm.StackExhausted = false; call = RunSystemCall(sender, to, data, gas); }
+            catch (Exception e) { error = e; }
+        }, VirtualMachine.RequiredStackBytes);
+        thread.Start();
+        thread.Join();
+        if (error is not null) throw new InvalidOperationException("system transaction failed on the large-stack thread", error);
+        if (_vm.StackExhausted) throw new InsufficientExecutionStackException("call depth exceeded the large execution stack");
+        return call;
     }
 
     private (CallResult, Address?) RunOnLargeStack(TransactionInput tx, UInt256 gasPrice, long gas)

@@ -63,16 +63,20 @@ public static class SystemCalldata
         });
 
     /// <summary>Protocol call <c>MintBurn.mint(source, nonce, token, from, to, amount)</c> on the destination.</summary>
-    public static byte[] Mint(ulong source, ulong nonce, Address token, Address from, Address to, UInt256 amount) =>
-        AbiWords.Call(MintSelector, 6, null, 0, a =>
-        {
-            AbiWords.Write(a, 0, new UInt256(source));
-            AbiWords.Write(a, 32, new UInt256(nonce));
-            AbiWords.Write(a, 64, token);
-            AbiWords.Write(a, 96, from);
-            AbiWords.Write(a, 128, to);
-            AbiWords.Write(a, 160, amount);
-        });
+    /// <remarks>Written in place, without <see cref="AbiWords.Call"/>'s callback: the builder makes one per delivery.</remarks>
+    public static byte[] Mint(ulong source, ulong nonce, Address token, Address from, Address to, UInt256 amount)
+    {
+        var data = new byte[4 + 6 * 32];
+        MintSelector.CopyTo(data, 0);
+        Span<byte> a = data.AsSpan(4);
+        AbiWords.Write(a, 0, new UInt256(source));
+        AbiWords.Write(a, 32, new UInt256(nonce));
+        AbiWords.Write(a, 64, token);
+        AbiWords.Write(a, 96, from);
+        AbiWords.Write(a, 128, to);
+        AbiWords.Write(a, 160, amount);
+        return data;
+    }
 
     /// <summary>Protocol call <c>Messenger.action(source, nonce, sender, target, gasLimit, data)</c> on the destination.</summary>
     public static byte[] Action(ulong source, ulong nonce, Address sender, Address target, UInt256 gasLimit, byte[] data) =>
