@@ -77,6 +77,7 @@ public sealed partial class Devnet
         {
             ArtifactsDir = artifacts, RollupChainIds = chainIds, DeployerKey = key, SequencerKey = sequencer.PrivateKey,
             ChallengeWindowSeconds = options.ChallengeWindowSeconds,
+            Arbiter = Lockstep.Crypto.Ecdsa.PrivateKeyToAddress(key), FlagBond = ArbiterFlagBond, // state-root arbiter: Devnet.Verifier.cs
         }, cancel).ConfigureAwait(false);
         Directory.CreateDirectory(options.DataDir);
         string tmp = path + ".tmp";
@@ -111,6 +112,7 @@ public sealed partial class Devnet
                 SequencerKey = SequencerL1Account.PrivateKey,
                 Accounts = Accounts,
                 ChallengeWindowSeconds = Options.ChallengeWindowSeconds,
+                Arbiter = Accounts[0].Address, FlagBond = ArbiterFlagBond, // state-root arbiter: Devnet.Verifier.cs
                 Port = Options.L1Port ?? (Options.BasePort == 0 ? 0 : DevnetOptions.DefaultL1Port),
             }, cancel).ConfigureAwait(false);
             L1Contracts = L1.Deployment;
