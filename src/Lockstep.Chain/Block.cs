@@ -82,13 +82,7 @@ public sealed class Block
 
     private readonly struct ReceiptItems(IReadOnlyList<Receipt> receipts, Bloom? blockBloom) : IOrderedTrieItems
     {
-        public ReadOnlySpan<byte> Encode(int index, ref byte[] scratch)
-        {
-            Receipt receipt = receipts[index];
-            int length = receipt.EncodedLength;
-            if (scratch.Length < length) scratch = new byte[Math.Max(length, 2 * scratch.Length)];
-            return receipt.EncodeInto(scratch, blockBloom);
-        }
+        public ReadOnlySpan<byte> Encode(int index, ref byte[] scratch) => receipts[index].EncodeInto(ref scratch, blockBloom);
     }
 
     /// <summary>withdrawalsRoot of an empty withdrawals list: the empty trie root.</summary>

@@ -89,6 +89,25 @@ public sealed class Receipt
             return buffer[.._encoded.Length];
         }
         int payload = Payload(out int logsPayload);
+        return Write(buffer, payload, logsPayload, blockBloom);
+    }
+
+    /// <summary><see cref="EncodeInto(Span{byte}, Bloom?)"/> into <paramref name="scratch"/>, replaced by a larger array when too small (the lengths are computed once).</summary>
+    internal ReadOnlySpan<byte> EncodeInto(ref byte[] scratch, Bloom? blockBloom)
+    {
+        if (_encoded is not null)
+        {
+            if (scratch.Length < _encoded.Length) scratch = new byte[Math.Max(_encoded.Length, 2 * scratch.Length)];
+            return EncodeInto(scratch, blockBloom);
+        }
+        int payload = Payload(out int logsPayload);
+        int length = (Type != 0 ? 1 : 0) + ListLength(payload);
+        if (scratch.Length < length) scratch = new byte[Math.Max(length, 2 * scratch.Length)];
+        return Write(scratch, payload, logsPayload, blockBloom);
+    }
+
+    private ReadOnlySpan<byte> Write(Span<byte> buffer, int payload, int logsPayload, Bloom? blockBloom)
+    {
         int length = (Type != 0 ? 1 : 0) + ListLength(payload);
         buffer = buffer[..length];
         int at = 0;
