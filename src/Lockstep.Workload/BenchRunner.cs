@@ -420,7 +420,7 @@ public static class BenchRunner
         return true;
     }
 
-    /// <summary>The byte bounds of every block cache in the process (the rollups' and the embedded L1's).</summary>
+    /// <summary>The byte bounds of every block cache in the process (the rollups', the embedded L1's, the verifier's replicas').</summary>
     private static long BlockCacheBounds(Devnet.Devnet devnet)
     {
         long bytes = 0;
@@ -428,12 +428,7 @@ public static class BenchRunner
         return bytes;
     }
 
-    private static List<RollupChain> BlockCaches(Devnet.Devnet devnet)
-    {
-        var chains = new List<RollupChain>(devnet.Sequencer.Chains);
-        if (devnet.L1 is { } l1) chains.Add(l1.Chain);
-        return chains;
-    }
+    private static List<RollupChain> BlockCaches(Devnet.Devnet devnet) => RetainedState.BlockCaches(devnet);
 
     private static LoadReport WithoutHashes(LoadReport load) => new()
     {

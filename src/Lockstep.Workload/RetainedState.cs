@@ -15,7 +15,7 @@ namespace Lockstep.Workload;
 /// <param name="AdmissionSenders">Senders in the builder protection's table (only those with recent rejections).</param>
 /// <param name="L1Postings">Postings the bench's <see cref="L1Tracker"/> keeps.</param>
 /// <param name="UnpostedSealMoments">Sealing moments the metrics keep for superblocks not yet on the L1.</param>
-/// <param name="CachedBlocks">Blocks in the block caches (rollups and embedded L1).</param>
+/// <param name="CachedBlocks">Blocks in the block caches (rollups, embedded L1, the verifier's replicas).</param>
 /// <param name="CachedBlockBytes">Their estimated bytes.</param>
 public sealed record RetainedState(
     int PooledTransactions,
@@ -41,16 +41,27 @@ public sealed record RetainedState(
             journaled += t;
             records += r;
             early += e;
+        }
+        foreach (RollupChain chain in BlockCaches(devnet))
+        {
             blocks += chain.CachedBlockCount;
             bytes += chain.CachedBlockBytes;
         }
-        if (devnet.L1 is { } embedded)
-        {
-            blocks += embedded.Chain.CachedBlockCount;
-            bytes += embedded.Chain.CachedBlockBytes;
-        }
         return new RetainedState(pooled, journaled, records, early, devnet.Admission?.TrackedSenders ?? 0, l1?.Count ?? 0,
             devnet.Metrics.TrackedUnposted, blocks, bytes);
+    }
+
+    /// <summary>
+    /// Every chain in the process with a block cache: the rollups, the embedded L1 and the verifier's replicas of the
+    /// rollups (each cache is bounded in blocks and estimated bytes, <see cref="RollupChain.BlockCacheByteLimit"/>).
+    /// </summary>
+    public static List<RollupChain> BlockCaches(Devnet.Devnet devnet)
+    {
+        ArgumentNullException.ThrowIfNull(devnet);
+        var chains = new List<RollupChain>(devnet.Sequencer.Chains);
+        if (devnet.L1 is { } l1) chains.Add(l1.Chain);
+        if (devnet.Verifier is { } verifier) chains.AddRange(verifier.Chains);
+        return chains;
     }
 
     /// <summary>One line for the soak's round output.</summary>

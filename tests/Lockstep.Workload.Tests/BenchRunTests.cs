@@ -77,6 +77,17 @@ public sealed class BenchRunTests
             Assert.True(r.Invariants.Ok, r.Format());
             Assert.Equal(r.Load.Sent, r.Load.Included); // every round's honest transactions got in: nonces continued
             Assert.Equal(r.Load.Acknowledged, r.Invariants.Receipts);
+            // The round's resource figures (docs/load.md, "The long soak"): every included height was posted during
+            // the round (the driver waited for it), and what the devnet retains is bounded by what is pending.
+            Assert.True(r.WorkingSetBytes > r.HeapBytes, r.Format());
+            Assert.True(r.DataDirBytes > 0, r.Format());
+            Assert.NotNull(r.MaxL1Lag);
+            Assert.True(r.Posted is { Superbatches: > 0, CalldataBytes: > 0 } p && p.UserTransactions >= r.Load.Included, r.Format());
+            RetainedState kept = Assert.IsType<RetainedState>(r.Retained);
+            Assert.InRange(kept.PooledTransactions, 0, 2); // at most one held attempt per adversary
+            Assert.InRange(kept.JournalTransactions, 0, 2);
+            Assert.InRange(kept.L1Postings, 1, r.Posted!.Value.Superbatches + 1);
+            Assert.Contains("retained: pool ", kept.Format());
         }
         // The soak keeps only the figures of checked rounds (issue 8: their hash lists grew the heap it measures);
         // the last round's lists stay for the report.

@@ -46,8 +46,10 @@ public sealed class SoakTests(ITestOutputHelper output)
         {
             var failures = new List<Exception>();
             devnet.Sequencer.Failed += e => { lock (failures) failures.Add(e); };
-            foreach (Lockstep.Node.RollupChain chain in devnet.Sequencer.Chains) chain.BlockCacheByteLimit = SmallBlockCache;
-            devnet.L1!.Chain.BlockCacheByteLimit = SmallBlockCache;
+            // Every cache in the process: the rollups', the embedded L1's and the verifier's replicas'.
+            List<Lockstep.Node.RollupChain> caches = RetainedState.BlockCaches(devnet);
+            Assert.True(caches.Count >= 4, $"{caches.Count} block caches");
+            foreach (Lockstep.Node.RollupChain chain in caches) chain.BlockCacheByteLimit = SmallBlockCache;
             var l1 = new L1Tracker();
             devnet.Poster!.Posted += p => l1.OnPosted(p.FirstHeight, p.LastHeight);
             ulong[] chainIds = [.. devnet.Sequencer.Chains.Select(c => c.ChainId)];
@@ -91,7 +93,7 @@ public sealed class SoakTests(ITestOutputHelper output)
                 Assert.Equal(load.AcknowledgedHonest.Count, inv.Receipts);
                 // Issue 8: the rollups' block caches are bounded in bytes, not only in blocks (the newest block is
                 // kept even when it alone is above the bound).
-                foreach (Lockstep.Node.RollupChain chain in devnet.Sequencer.Chains)
+                foreach (Lockstep.Node.RollupChain chain in RetainedState.BlockCaches(devnet))
                     Assert.True(chain.CachedBlockBytes <= chain.BlockCacheByteLimit || chain.CachedBlockCount == 1,
                         $"chain {chain.ChainId}: {chain.CachedBlockBytes} bytes in {chain.CachedBlockCount} blocks in the block cache");
                 // Nothing kept per transaction or per superblock beyond what is pending now: the pools and their
