@@ -1,10 +1,10 @@
 namespace Lockstep.Settlement;
 
 /// <summary>
-/// The background loop of the batch poster and the deposit feed: a round, a pause, again, until stopped. A failed
+/// The background loop of the batch poster, the deposit feed, the verifier and the arbiter: a round, a pause, again, until stopped. A failed
 /// round is reported and the next one retries: L1 errors are usually transient, and a failed round records nothing.
 /// </summary>
-internal static class PollLoop
+public static class PollLoop
 {
     /// <summary>Runs <paramref name="round"/> every <paramref name="interval"/> on the thread pool until <paramref name="stop"/>.</summary>
     public static Task Start(Func<CancellationToken, Task> round, TimeSpan interval, Action<Exception> failed, CancellationToken stop) =>

@@ -171,17 +171,7 @@ public sealed class SetVerifier : IAsyncDisposable
     /// <summary>Starts the background loop (<see cref="SyncAsync"/> every <see cref="VerifierOptions.PollInterval"/>).</summary>
     public void Start()
     {
-        _loop ??= Task.Run(async () =>
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                try { await SyncAsync(_stop.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
-                catch (Exception e) { Failed?.Invoke(e); }
-                try { await Task.Delay(_options.PollInterval, _stop.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) { return; }
-            }
-        });
+        _loop ??= PollLoop.Start(SyncAsync, _options.PollInterval, e => Failed?.Invoke(e), _stop.Token);
     }
 
     /// <summary>

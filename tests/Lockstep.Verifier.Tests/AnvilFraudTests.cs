@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Lockstep.L1Contracts;
 using Lockstep.Primitives;
 using Lockstep.Sequencer;
@@ -20,31 +19,12 @@ public sealed class AnvilL1 : IDisposable
 
     public AnvilL1()
     {
-        string binary = Path.Combine(RepoPaths.Root, "tools", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
         // Port 0: a free loopback port, read back from anvil's "Listening on" line; automine (one block per transaction).
-        _anvil = Process.Start(new ProcessStartInfo(binary, ["--host", "127.0.0.1", "--port", "0", "--hardfork", "cancun", "--accounts", "10"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("anvil did not start");
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            string? line = _anvil.StandardOutput.ReadLine();
-            if (line is null || DateTime.UtcNow > deadline)
-            {
-                Dispose();
-                throw new InvalidOperationException("anvil exited before listening");
-            }
-            Match m = Regex.Match(line, @"Listening on (127\.0\.0\.1:\d+)");
-            if (!m.Success) continue;
-            _ = _anvil.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-            _ = _anvil.StandardError.BaseStream.CopyToAsync(Stream.Null);
-            Client = new JsonRpcL1Client(new Uri("http://" + m.Groups[1].Value));
-            break;
-        }
+        (_anvil, Uri url) = AnvilLauncher.Start(0, "--accounts", "10");
+        Client = new JsonRpcL1Client(url);
     }
 
-    public JsonRpcL1Client Client { get; } = null!;
+    public JsonRpcL1Client Client { get; }
 
     /// <summary>Fresh contracts (challenge window <paramref name="window"/> s) and a set posting to them with <paramref name="faults"/> armed.</summary>
     internal async Task<FraudHarness> NewSetAsync(ulong window = 3600, params InjectedFault[] faults)
@@ -66,10 +46,8 @@ public sealed class AnvilL1 : IDisposable
 
     public void Dispose()
     {
-        Client?.Dispose();
-        try { if (!_anvil.HasExited) _anvil.Kill(); _anvil.WaitForExit(5_000); }
-        catch (InvalidOperationException) { }
-        _anvil.Dispose();
+        Client.Dispose();
+        AnvilLauncher.Stop(_anvil);
     }
 }
 

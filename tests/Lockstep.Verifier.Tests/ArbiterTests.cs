@@ -33,19 +33,11 @@ public class ArbiterTests
         Assert.Equal(1UL, await OpenFlagsAsync(h));
         UInt256 flaggerBefore = await h.L1BalanceAsync(FraudHarness.Challenger.Address);
 
-        (SetVerifier own, FlagArbiter arbiter) = h.NewArbiter();
-        await using (own)
-        await using (arbiter)
-        {
-            FlagRuling ruling = Assert.Single(await arbiter.SyncAsync());
-            Assert.True(ruling.ActionSucceeded, ruling.ActionError);
-            Assert.True(ruling.Upheld, ruling.Reason);
-            // The arbiter's root comes from its own re-execution: the sequencer's real root, not the flagger's word.
-            Assert.Equal((1UL, 902UL, realRoot, bad.Claimed), (ruling.Index, ruling.ChainId, ruling.OurRoot, ruling.ClaimedRoot));
-            Assert.Equal(bad.SuperbatchHash, ruling.SuperbatchHash);
-            Assert.Equal(0, arbiter.OpenFlags);
-            Assert.Empty(await arbiter.SyncAsync()); // resolved once
-        }
+        (FlagRuling ruling, _) = await RuleOnceAsync(h);
+        Assert.True(ruling.Upheld, ruling.Reason);
+        // The arbiter's root comes from its own re-execution: the sequencer's real root, not the flagger's word.
+        Assert.Equal((1UL, 902UL, realRoot, bad.Claimed), (ruling.Index, ruling.ChainId, ruling.OurRoot, ruling.ClaimedRoot));
+        Assert.Equal(bad.SuperbatchHash, ruling.SuperbatchHash);
 
         // L1: FlagResolved(1, 902, upheld), SuperbatchesRejected(1, 2), the submitter's bond slashed, the flagger paid.
         FlagResolvedEvent resolved = Decode<FlagResolvedEvent>(Assert.Single(await h.InboxLogsAsync(FlagResolvedEvent.Topic)), FlagResolvedEvent.TryDecode);
@@ -87,16 +79,10 @@ public class ArbiterTests
         Assert.True(await h.IsFinalizedAsync(0));
         Assert.False(await h.IsFinalizedAsync(1));
 
-        (SetVerifier own, FlagArbiter arbiter) = h.NewArbiter();
-        await using (own)
-        await using (arbiter)
-        {
-            FlagRuling ruling = Assert.Single(await arbiter.SyncAsync());
-            Assert.True(ruling.ActionSucceeded, ruling.ActionError);
-            Assert.False(ruling.Upheld, ruling.Reason);
-            Assert.Equal((1UL, 902UL, honestRoot, honestRoot), (ruling.Index, ruling.ChainId, ruling.OurRoot, ruling.ClaimedRoot));
-            Assert.All(own.Verdicts.Recent, v => Assert.Equal(VerdictKind.Ok, v.Kind));
-        }
+        (FlagRuling ruling, IReadOnlyList<SuperbatchVerdict> ownVerdicts) = await RuleOnceAsync(h);
+        Assert.False(ruling.Upheld, ruling.Reason);
+        Assert.Equal((1UL, 902UL, honestRoot, honestRoot), (ruling.Index, ruling.ChainId, ruling.OurRoot, ruling.ClaimedRoot));
+        Assert.All(ownVerdicts, v => Assert.Equal(VerdictKind.Ok, v.Kind));
 
         // Dismissed: the bond went to the submitter, the flagger got nothing back; nothing rejected, nobody slashed.
         Assert.Equal(new FlagResolvedEvent(1, 902, false),
@@ -119,6 +105,22 @@ public class ArbiterTests
         await using var arbiter = new FlagArbiter(h.L1, own, new ArbiterOptions { Inbox = h.Deployment.Inbox, ArbiterKey = FraudHarness.Arbiter.PrivateKey });
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => arbiter.SyncAsync());
         Assert.Contains("cannot resolve flags", e.Message);
+    }
+
+    /// <summary>A fresh arbiter (its own verifier) rules once on the single open flag, its resolveFlag lands, and a second
+    /// round finds nothing left to rule on. Returns the ruling and the arbiter's own verdicts.</summary>
+    private static async Task<(FlagRuling, IReadOnlyList<SuperbatchVerdict>)> RuleOnceAsync(FraudHarness h)
+    {
+        (SetVerifier own, FlagArbiter arbiter) = h.NewArbiter();
+        await using (own)
+        await using (arbiter)
+        {
+            FlagRuling ruling = Assert.Single(await arbiter.SyncAsync());
+            Assert.True(ruling.ActionSucceeded, ruling.ActionError);
+            Assert.Equal(0, arbiter.OpenFlags);
+            Assert.Empty(await arbiter.SyncAsync()); // resolved once
+            return (ruling, own.Verdicts.Recent);
+        }
     }
 
     private delegate bool TryDecoder<T>(IReadOnlyList<Hash256> topics, ReadOnlyMemory<byte> data, out T? decoded);
