@@ -32,7 +32,9 @@ public sealed class BlockInProgress
     {
         _parent = parent;
         _attributes = attributes;
-        int capacity = Math.Max(0, attributes.ExpectedTransactions);
+        // Capped so a generous hint never puts the lists on the large-object heap by itself (85,000 bytes: 4,000
+        // 20-byte senders); a larger block grows them as it goes.
+        int capacity = Math.Clamp(attributes.ExpectedTransactions, 0, 4000);
         _included = new List<Transaction>(capacity);
         _senders = new List<Address>(capacity);
         _receipts = new List<Receipt>(capacity);
