@@ -56,16 +56,28 @@ public static class Bridge
     /// superbatch committed to. Throws <see cref="InvalidDataException"/> when events are missing, out of order or do not
     /// hash to <paramref name="committedQueueHash"/>, so a verifier never derives from an incomplete view of L1.
     /// </summary>
-    public static List<DepositQueuedEvent> ConsumedBy(IReadOnlyList<DepositQueuedEvent> queue, ulong previousCount, ulong count, Hash256 committedQueueHash)
+    public static List<DepositQueuedEvent> ConsumedBy(IReadOnlyList<DepositQueuedEvent> queue, ulong previousCount, ulong count, Hash256 committedQueueHash) =>
+        ConsumedBy(queue, 0, Hash256.Zero, previousCount, count, committedQueueHash);
+
+    /// <summary>
+    /// <see cref="ConsumedBy(IReadOnlyList{DepositQueuedEvent}, ulong, ulong, Hash256)"/> over a queue known from entry
+    /// <paramref name="firstIndex"/> on (<paramref name="queue"/>[0] is that entry), <paramref name="firstHash"/> being the
+    /// queue hash of the entries before it (a verified superbatch's commitment): a long-running verifier keeps only the
+    /// deposits not yet consumed and hashes only those.
+    /// </summary>
+    public static List<DepositQueuedEvent> ConsumedBy(IReadOnlyList<DepositQueuedEvent> queue, ulong firstIndex, Hash256 firstHash, ulong previousCount, ulong count,
+        Hash256 committedQueueHash)
     {
-        if (count < previousCount || count > (ulong)queue.Count) throw new InvalidDataException($"deposit range [{previousCount}, {count}) outside the {queue.Count} known deposits");
-        Hash256 hash = Hash256.Zero;
+        if (previousCount < firstIndex || count < previousCount || count > firstIndex + (ulong)queue.Count)
+            throw new InvalidDataException($"deposit range [{previousCount}, {count}) outside the known deposits [{firstIndex}, {firstIndex + (ulong)queue.Count})");
+        Hash256 hash = firstHash;
         var consumed = new List<DepositQueuedEvent>((int)(count - previousCount));
-        for (int i = 0; i < (int)count; i++)
+        for (ulong i = firstIndex; i < count; i++)
         {
-            if (queue[i].DepositIndex != (ulong)i) throw new InvalidDataException($"deposit {i} missing (found index {queue[i].DepositIndex})");
-            hash = NextQueueHash(hash, queue[i]);
-            if ((ulong)i >= previousCount) consumed.Add(queue[i]);
+            DepositQueuedEvent d = queue[(int)(i - firstIndex)];
+            if (d.DepositIndex != i) throw new InvalidDataException($"deposit {i} missing (found index {d.DepositIndex})");
+            hash = NextQueueHash(hash, d);
+            if (i >= previousCount) consumed.Add(d);
         }
         if (hash != committedQueueHash) throw new InvalidDataException($"deposit queue hash {hash} differs from the committed {committedQueueHash}");
         return consumed;

@@ -98,7 +98,11 @@ public sealed class SetVerifier : IAsyncDisposable
     private (ulong NextIndex, Hash256 LastHash) _progress;
     private SuperbatchVerdict? _halted;
     private ulong _l1Count, _target;
+    // L1 deposits from queue index _depositBase on (the ones before are consumed by verified superbatches and
+    // dropped; _depositBaseHash is their queue hash, committed by the last of those superbatches).
     private readonly List<DerivedDeposit> _deposits = new();
+    private ulong _depositBase;
+    private Hash256 _depositBaseHash;
     private ulong _depositsScannedTo;
     private bool _depositsScannedAny;
     private DepositDeriver? _depositDeriver;
@@ -275,6 +279,7 @@ public sealed class SetVerifier : IAsyncDisposable
             _progress = (index + 1, e.SuperbatchHash);
             WriteProgress();
             ForgetEventsThrough(index);
+            ForgetDepositsBelow(e.DepositCount, e.DepositQueueHash);
         }
         else _halted = verdict;
         VerdictReached?.Invoke(verdict);
@@ -461,24 +466,24 @@ public sealed class SetVerifier : IAsyncDisposable
             _bridgeKnown = true;
         }
         if (_depositDeriver is null) throw new L1Exception($"superbatch {e.Index} commits depositCount {e.DepositCount}, but the inbox has no deposit queue");
-        if ((ulong)_deposits.Count < e.DepositCount)
+        if (_depositBase + (ulong)_deposits.Count < e.DepositCount)
         {
             ulong tip = await _l1.Client.GetBlockNumberAsync(cancel).ConfigureAwait(false);
             ulong from = _depositsScannedAny ? _depositsScannedTo + 1 : _options.FromL1Block;
             if (from <= tip)
             {
                 foreach (DerivedDeposit d in await _depositDeriver.ScanAsync(from, tip, cancel).ConfigureAwait(false))
-                    if (d.Index == (ulong)_deposits.Count) _deposits.Add(d);
+                    if (d.Index == _depositBase + (ulong)_deposits.Count) _deposits.Add(d);
                 _depositsScannedTo = tip;
                 _depositsScannedAny = true;
             }
         }
         var events = new List<DepositQueuedEvent>(_deposits.Count);
         foreach (DerivedDeposit d in _deposits) events.Add(d.Event);
-        try { _ = Bridge.ConsumedBy(events, previousCount, e.DepositCount, e.DepositQueueHash); }
+        try { _ = Bridge.ConsumedBy(events, _depositBase, _depositBaseHash, previousCount, e.DepositCount, e.DepositQueueHash); }
         catch (InvalidDataException ex) { throw new L1Exception($"superbatch {e.Index}: the L1 deposit queue read does not match what the inbox committed: {ex.Message}"); }
         var result = new List<DerivedDeposit>((int)(e.DepositCount - previousCount));
-        for (ulong i = previousCount; i < e.DepositCount; i++) result.Add(_deposits[(int)i]);
+        for (ulong i = previousCount; i < e.DepositCount; i++) result.Add(_deposits[(int)(i - _depositBase)]);
         return result;
     }
 
@@ -584,6 +589,22 @@ public sealed class SetVerifier : IAsyncDisposable
         foreach (ulong i in done) _events.Remove(i);
     }
 
+    /// <summary>
+    /// Drops the L1 deposits a verified superbatch consumed: later superbatches start at its <paramref name="count"/>,
+    /// and its committed <paramref name="queueHash"/> (L1 computes it at submit: <c>queueHashAt(depositCount)</c>) stands
+    /// for them in the hash chain.
+    /// </summary>
+    private void ForgetDepositsBelow(ulong count, Hash256 queueHash)
+    {
+        if (count <= _depositBase || count > _depositBase + (ulong)_deposits.Count) return;
+        _deposits.RemoveRange(0, (int)(count - _depositBase));
+        _depositBase = count;
+        _depositBaseHash = queueHash;
+    }
+
+    /// <summary>L1 deposits held in memory (read from L1, not yet consumed by a verified superbatch; tests of the memory bound).</summary>
+    public int PendingDeposits => _deposits.Count;
+
     /// <summary>Scanned <c>SuperbatchSubmitted</c> events held in memory (submissions not yet verified ok; tests of the memory bound).</summary>
     public int PendingSubmissionEvents
     {
@@ -635,10 +656,19 @@ public sealed class SetVerifier : IAsyncDisposable
         _replicas = OpenReplicas();
         _progress = (0, Hash256.Zero);
         WriteProgress();
-        // Derived again from index 0: the submissions of the live history are scanned again (they were dropped once verified).
+        // Derived again from index 0: the submissions of the live history are scanned again (they were dropped once
+        // verified), and so are the deposits consumed before (the queue itself is append-only: same entries).
         _events.Clear();
         _scannedAny = false;
         _scannedTo = 0;
+        if (_depositBase > 0)
+        {
+            _deposits.Clear();
+            _depositBase = 0;
+            _depositBaseHash = Hash256.Zero;
+            _depositsScannedAny = false;
+            _depositsScannedTo = 0;
+        }
         ReplicasReset?.Invoke(why);
     }
 

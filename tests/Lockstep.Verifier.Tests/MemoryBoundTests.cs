@@ -5,7 +5,8 @@ namespace Lockstep.Verifier.Tests;
 
 /// <summary>
 /// A long-running verifier's memory stays bounded (issue 6): verdicts beyond a recent window live only in the store
-/// (readable on demand), and scanned submission events are dropped once their superbatch is verified. Counted, not timed.
+/// (readable on demand), scanned submission events and consumed L1 deposits are dropped once their superbatch is
+/// verified. Counted, not timed.
 /// </summary>
 public class MemoryBoundTests
 {
@@ -67,6 +68,33 @@ public class MemoryBoundTests
         // (instant mode: at most one submission per L1 block), none left at the end.
         Assert.InRange(mostEvents, 0, 10);
         Assert.Equal(0, v.PendingSubmissionEvents);
+    }
+
+    [Fact]
+    public async Task Deposits_consumed_by_verified_superbatches_are_dropped_and_later_ones_still_match_the_L1_queue()
+    {
+        await using FraudHarness h = await FraudHarness.StartAsync();
+        h.EnableDeposits();
+        async Task RoundAsync(int round)
+        {
+            await h.DepositEthAsync(3, 902, FraudHarness.Accounts[4].Address, new UInt256(1_000 + (ulong)round));
+            await h.DepositEthAsync(4, 901, FraudHarness.Accounts[5].Address, new UInt256(2_000 + (ulong)round));
+            Assert.Equal(2, await h.PollDepositsAsync());
+            h.Build(burns: 0);
+            await h.PostAsync();
+        }
+        for (int round = 0; round < 3; round++) await RoundAsync(round);
+
+        await using SetVerifier v = h.NewVerifier(challenge: false);
+        IReadOnlyList<SuperbatchVerdict> verdicts = await v.SyncAsync();
+        Assert.Equal([VerdictKind.Ok, VerdictKind.Ok, VerdictKind.Ok], verdicts.Select(x => x.Kind));
+        Assert.Equal(0, v.PendingDeposits); // all 6 consumed by verified superbatches
+        // Deposits #6, #7 arrive later: checked against the queue hash chained from superbatch 2's commitment.
+        await RoundAsync(3);
+        SuperbatchVerdict next = Assert.Single(await v.SyncAsync());
+        Assert.Equal((3UL, VerdictKind.Ok), (next.Index, next.Kind));
+        Assert.Equal(0, v.PendingDeposits);
+        for (int r = 0; r < 2; r++) Assert.Equal(h.Set.Chains[r].Head.Hash, v.Chains[r].Head.Hash);
     }
 
     private static Hash256 Hash(ulong index, int salt) => Keccak256.Compute([.. BitConverter.GetBytes(index), (byte)salt]);
