@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Lockstep.Settlement;
 
 namespace Lockstep.Workload;
 
@@ -9,7 +9,7 @@ namespace Lockstep.Workload;
 /// loopback port with automine, funding <c>accounts</c> keys of the standard test mnemonic: the reference node of
 /// the side-by-side figures.
 /// </summary>
-public sealed partial class AnvilProcess : IDisposable
+public sealed class AnvilProcess : IDisposable
 {
     private readonly Process _process;
 
@@ -36,38 +36,12 @@ public sealed partial class AnvilProcess : IDisposable
     /// </summary>
     public static AnvilProcess Start(string binary, int accounts, double? blockTime = 1)
     {
-        string[] args = ["--host", "127.0.0.1", "--port", "0", "--hardfork", "cancun", "--accounts", accounts.ToString(CultureInfo.InvariantCulture), "--gas-limit", "30000000"];
+        string[] args = ["--accounts", accounts.ToString(CultureInfo.InvariantCulture), "--gas-limit", "30000000"];
         if (blockTime is { } t) args = [.. args, "--block-time", t.ToString(CultureInfo.InvariantCulture)];
-        var process = Process.Start(new ProcessStartInfo(binary, args)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("anvil did not start");
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            string? line = process.StandardOutput.ReadLine();
-            if (line is null || DateTime.UtcNow > deadline)
-            {
-                try { process.Kill(); } catch (InvalidOperationException) { }
-                process.Dispose();
-                throw new InvalidOperationException("anvil exited before listening");
-            }
-            Match m = Listening().Match(line);
-            if (!m.Success) continue;
-            _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-            _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
-            return new AnvilProcess(process, new Uri("http://" + m.Groups[1].Value));
-        }
+        (Process process, Uri url) = LocalAnvil.Start(binary, 0, args);
+        return new AnvilProcess(process, url);
     }
-
-    [GeneratedRegex(@"Listening on (127\.0\.0\.1:\d+)")]
-    private static partial Regex Listening();
 
     /// <summary>Stops anvil.</summary>
-    public void Dispose()
-    {
-        try { _process.Kill(); _process.WaitForExit(5_000); }
-        catch (InvalidOperationException) { }
-        _process.Dispose();
-    }
+    public void Dispose() => LocalAnvil.Stop(_process);
 }

@@ -1,56 +1,22 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
+using Lockstep.Settlement;
 
 namespace Lockstep.Testing;
 
 /// <summary>
-/// Starts anvil 1.7.1 from npm (tools/node_modules/@foundry-rs/anvil-linux-amd64) on loopback with Cancun rules and
-/// waits until it listens: the one way the test projects start an independent L1 (link this file like RepoPaths.cs).
+/// Starts anvil 1.7.1 from npm (tools/node_modules/@foundry-rs/anvil-linux-amd64) through <see cref="LocalAnvil"/>:
+/// the one way the test projects start an independent L1 (link this file like RepoPaths.cs).
 /// </summary>
-internal static partial class AnvilLauncher
+internal static class AnvilLauncher
 {
     /// <summary>The anvil binary; a test failure saying how to install it when missing.</summary>
     public static string Binary => ExternalTools.Require(
         Path.Combine(RepoPaths.Root, "tools", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil"),
         "anvil is missing: run `cd tools && npm ci`");
 
-    /// <summary>
-    /// anvil on 127.0.0.1:<paramref name="port"/> (0: a free port, read back from its "Listening on" line) with
-    /// <paramref name="extraArgs"/>; its output is drained so that it never blocks on a full pipe.
-    /// </summary>
-    public static (Process Process, Uri Url) Start(int port = 0, params string[] extraArgs)
-    {
-        Process process = Process.Start(new ProcessStartInfo(Binary, ["--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--hardfork", "cancun", .. extraArgs])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("anvil did not start");
-        // A loaded machine starts processes slowly; the deadline only bounds a hang.
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            string? line = process.StandardOutput.ReadLine();
-            if (line is null || DateTime.UtcNow > deadline)
-            {
-                Stop(process);
-                throw new InvalidOperationException("anvil exited before listening");
-            }
-            Match m = Listening().Match(line);
-            if (!m.Success) continue;
-            _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-            _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
-            return (process, new Uri("http://" + m.Groups[1].Value));
-        }
-    }
+    /// <summary>anvil on 127.0.0.1:<paramref name="port"/> (0: a free port) with <paramref name="extraArgs"/>.</summary>
+    public static (Process Process, Uri Url) Start(int port = 0, params string[] extraArgs) => LocalAnvil.Start(Binary, port, extraArgs);
 
     /// <summary>Kills anvil (its state is gone unless dumped) and waits for it to exit.</summary>
-    public static void Stop(Process process)
-    {
-        try { if (!process.HasExited) process.Kill(); } catch (InvalidOperationException) { }
-        process.WaitForExit(5000);
-        process.Dispose();
-    }
-
-    [GeneratedRegex(@"Listening on (127\.0\.0\.1:\d+)")]
-    private static partial Regex Listening();
+    public static void Stop(Process process) => LocalAnvil.Stop(process);
 }
