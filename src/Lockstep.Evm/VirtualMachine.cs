@@ -32,6 +32,9 @@ public sealed unsafe class VirtualMachine : IDisposable
     /// <summary>KECCAK256 results of recent 64-byte inputs (mapping slots).</summary>
     public SlotHashCache SlotHashes { get; } = new();
 
+    /// <summary>KECCAK256 results of recent 65..1024-byte inputs (a message hashed on both of its legs).</summary>
+    public RecentHashCache RecentHashes { get; } = new();
+
     public VirtualMachine(InstructionSet? instructions = null) => Instructions = instructions ?? InstructionSet.Cancun;
 
     public InstructionSet Instructions { get; }

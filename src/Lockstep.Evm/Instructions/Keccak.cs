@@ -13,10 +13,11 @@ public static unsafe class Keccak
         UInt256 offset = t[0], length = t[-1];
         if (!f.TryExpandMemory(offset, length)) return ExecStatus.OutOfGas;
         if (!f.Charge(GasCost.Keccak256Word * (long)((length.U0 + 31) / 32))) return ExecStatus.OutOfGas;
-        // 64 bytes is a mapping slot (keccak256(key ++ slot)): those repeat across transactions (SlotHashCache).
+        // 64 bytes is a mapping slot (keccak256(key ++ slot)): those repeat across transactions (SlotHashCache). Longer
+        // inputs up to 1 KB repeat across the two legs of a cross-rollup message (RecentHashCache).
         Hash256 h = length.IsZero ? Keccak256.EmptyHash
             : length.U0 == 64 ? f.Vm.SlotHashes.Compute(f.MemorySpan((long)offset.U0, 64))
-            : Keccak256.Compute(f.MemorySpan((long)offset.U0, (long)length.U0));
+            : f.Vm.RecentHashes.Compute(f.MemorySpan((long)offset.U0, (long)length.U0));
         t[-1] = h.ToUInt256();
         f.Sp--;
         return ExecStatus.Continue;
