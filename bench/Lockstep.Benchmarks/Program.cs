@@ -9,6 +9,7 @@ namespace Lockstep.Benchmarks;
 /// Whole flows: <c>... -- erc20 [--txs 20000] [--senders 100] [--runs 5]</c> and <c>... -- compute [--rounds 20000] [--runs 5]</c>;
 /// the same on Nethereum.EVM: <c>... -- erc20-nethereum [--txs 2000] ...</c> and <c>... -- compute-nethereum [--rounds 2000] ...</c>
 /// (smaller defaults: it is much slower), each checked against our engine's gas (and state root for ERC20).
+/// Issue 4's pair/transfer ratio, both workloads interleaved in one process: <c>... -- pair-cost [--rollups 2,4,8] [--state 0,100000]</c>.
 /// </summary>
 public static class Program
 {
@@ -18,6 +19,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "compute") return Compute(args);
         if (args.Length > 0 && args[0] == "erc20-nethereum") return Erc20Nethereum(args).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "statetest-times") return StateTestTimes.Run(args);
+        if (args.Length > 0 && args[0] == "pair-cost") return PairCostFlow.Command(args);
         if (args.Length > 0 && args[0] == "compute-nethereum") return ComputeNethereum(args).GetAwaiter().GetResult();
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

@@ -19,6 +19,10 @@ namespace Lockstep.Benchmarks;
 /// superblock). Senders are given (the pool recovered them at admission, as in the ERC20 flow); the end-of-block
 /// tree fold (one 0x7F <c>MessageTrees.fold()</c> per block with messages) and the state roots of every block are
 /// included in the time (Seal). Issue 4's figure: (pair time / transfer time) / 2, the same number of user transactions.
+/// <see cref="StateAccounts"/> gives every rollup that many more accounts in genesis: 0 is a fresh devnet; 100,000 is a
+/// small production rollup, whose state trie makes every account update dearer (a transfer updates two accounts of its
+/// rollup, a pair one on each side: the same two updates as one transfer). The interleaved flow
+/// (<c>-- pair-cost</c>, <see cref="Flows.PairCostFlow"/>) measures the ratio with both workloads in one process.
 /// </summary>
 [Config(typeof(InProcessConfig))]
 public class SuperblockBenchmarks
@@ -35,6 +39,7 @@ public class SuperblockBenchmarks
     }
 
     private const int Senders = 100;
+    private static readonly Dictionary<UInt256, UInt256> NoStorage = [];
     private static readonly UInt256 Ether = UInt256.Parse("1000000000000000000000");
 
     /// <summary>Rollups in the set.</summary>
@@ -45,6 +50,10 @@ public class SuperblockBenchmarks
     [Params("transfer", "pair")]
     public string Workload { get; set; } = "transfer";
 
+    /// <summary>Accounts in each rollup's genesis besides the senders and the system contracts.</summary>
+    [Params(0, 100_000)]
+    public int StateAccounts { get; set; }
+
     /// <summary>User transactions per rollup.</summary>
     public int TxsPerRollup { get; set; } = 500;
 
@@ -54,7 +63,7 @@ public class SuperblockBenchmarks
     [IterationSetup]
     public void Setup()
     {
-        _inputs = Prepare(Rollups, Workload == "pair", TxsPerRollup);
+        _inputs = Prepare(Rollups, Workload == "pair", TxsPerRollup, StateAccounts);
         // The setup's garbage (fresh genesis states) collected here, so a collection inside Build is Build's own.
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -70,8 +79,11 @@ public class SuperblockBenchmarks
         return sb;
     }
 
-    /// <summary>Fresh genesis states and candidate lists for one superblock.</summary>
-    public static RollupInput[] Prepare(int rollups, bool pairs, int txsPerRollup)
+    /// <summary>
+    /// Fresh genesis states and candidate lists for one superblock; <paramref name="stateAccounts"/> more accounts (one wei,
+    /// nonce 1, at addresses no transaction touches) in each rollup's genesis.
+    /// </summary>
+    public static RollupInput[] Prepare(int rollups, bool pairs, int txsPerRollup, int stateAccounts = 0)
     {
         var chainIds = new ulong[rollups];
         for (int i = 0; i < rollups; i++) chainIds[i] = 901 + (ulong)i;
@@ -85,6 +97,8 @@ public class SuperblockBenchmarks
                 senders[s] = Address.FromNumber(0x5e000000u + (uint)s);
                 alloc[senders[s]] = new GenesisAccount(Ether, 0, [], new Dictionary<UInt256, UInt256>());
             }
+            for (int a = 0; a < stateAccounts; a++)
+                alloc[Address.FromNumber(0x3c000000u + (uint)a)] = new GenesisAccount(UInt256.One, 1, [], NoStorage);
             var genesis = Predeploys.Apply(new Genesis
             {
                 ChainId = chainIds[i], London = true, Shanghai = true, Cancun = true, GasLimit = 300_000_000,
