@@ -28,18 +28,22 @@ public sealed class CrossRollupMessage
     /// intrinsic gas and calldata, the inbox append, transient storage and the event around the target call.</summary>
     public const ulong ActionDeliveryOverhead = 200_000;
 
-    /// <summary>topic0 of <c>MintRequested(uint256,uint256,bytes32,address,address,address,uint256)</c>.</summary>
+    /// <summary>topic0 of <c>MintRequested(uint256,uint256,bytes32,address,address,address,uint256)</c>; topic1 is the
+    /// destination, the data the other six words.</summary>
     public static readonly Hash256 MintRequestedTopic = Keccak256.Compute(Encoding.ASCII.GetBytes(
         "MintRequested(uint256,uint256,bytes32,address,address,address,uint256)"));
 
-    /// <summary>topic0 of <c>ActionRequested(uint256,uint256,bytes32,address,address,uint256,bytes)</c>.</summary>
+    /// <summary>topic0 of <c>ActionRequested(uint256,uint256,bytes32,address,address,uint256,bytes)</c>; topic1 is the
+    /// destination, the data the rest (abi-encoded).</summary>
     public static readonly Hash256 ActionRequestedTopic = Keccak256.Compute(Encoding.ASCII.GetBytes(
         "ActionRequested(uint256,uint256,bytes32,address,address,uint256,bytes)"));
 
-    /// <summary>topic0 of <c>MintExecuted(uint256,uint256,bytes32)</c> (emitted on the destination).</summary>
+    /// <summary>topic0 of <c>MintExecuted(uint256,uint256,bytes32)</c> (emitted on the destination; topic1 the source,
+    /// data nonce and message hash).</summary>
     public static readonly Hash256 MintExecutedTopic = Keccak256.Compute(Encoding.ASCII.GetBytes("MintExecuted(uint256,uint256,bytes32)"));
 
-    /// <summary>topic0 of <c>ActionExecuted(uint256,uint256,bytes32)</c> (emitted on the destination).</summary>
+    /// <summary>topic0 of <c>ActionExecuted(uint256,uint256,bytes32)</c> (emitted on the destination, laid out as
+    /// <see cref="MintExecutedTopic"/>'s event).</summary>
     public static readonly Hash256 ActionExecutedTopic = Keccak256.Compute(Encoding.ASCII.GetBytes("ActionExecuted(uint256,uint256,bytes32)"));
 
     /// <summary>MINT or ACTION.</summary>
@@ -88,12 +92,15 @@ public sealed class CrossRollupMessage
 
     /// <summary>
     /// Decodes a request log emitted on rollup <paramref name="sourceChainId"/>. False for any other log: another
-    /// emitter or topic, malformed data, values out of range, or a message hash that does not match the fields.
+    /// emitter or topic0, another topic count, malformed data or values out of range. The message hash is read from the
+    /// data, not recomputed: the log's emitter (a system contract, whose code is genesis) and topic0 are what make it
+    /// trustworthy, and MessageTrees computed that hash from the same fields (the destination recomputes it too).
     /// </summary>
     public static bool TryDecode(LogEntry log, ulong sourceChainId, out CrossRollupMessage message)
     {
         message = null!;
-        if (log.Topics.Length != 4) return false;
+        // One indexed parameter (the destination): topic0 and topic1 (docs/protocol.md).
+        if (log.Topics.Length != 2) return false;
         Hash256 topic0 = log.Topics[0];
         if (topic0 == MintRequestedTopic && log.Address == SystemAddresses.MintBurn) return TryDecodeMint(log, sourceChainId, out message);
         if (topic0 == ActionRequestedTopic && log.Address == SystemAddresses.Messenger) return TryDecodeAction(log, sourceChainId, out message);
@@ -159,11 +166,13 @@ public sealed class CrossRollupMessage
     private static readonly byte[] MintSelector = AbiWords.Selector(SystemCalldata.MintSignature);
     private static readonly byte[] ActionSelector = AbiWords.Selector(SystemCalldata.ActionSignature);
 
-    private static bool TryHeader(LogEntry log, out ulong destination, out ulong nonce)
+    /// <summary>The words every request starts with: the destination (topic1), then nonce and message hash (data words 0, 1).</summary>
+    private static bool TryHeader(LogEntry log, out ulong destination, out ulong nonce, out Hash256 messageHash)
     {
-        UInt256 d = log.Topics[1].ToUInt256(), n = log.Topics[2].ToUInt256();
+        UInt256 d = log.Topics[1].ToUInt256(), n = AbiWords.ReadWord(log.Data, 0);
         destination = (ulong)d;
         nonce = (ulong)n;
+        messageHash = new Hash256(log.Data.AsSpan(32, 32));
         return d.FitsInUlong && n.FitsInUlong;
     }
 
@@ -171,16 +180,14 @@ public sealed class CrossRollupMessage
     {
         message = null!;
         byte[] data = log.Data;
-        if (data.Length != 128 || !TryHeader(log, out ulong destination, out ulong nonce)) return false;
-        if (!AbiWords.TryReadAddress(data, 0, out Address token) || !AbiWords.TryReadAddress(data, 32, out Address from)
-            || !AbiWords.TryReadAddress(data, 64, out Address to)) return false;
-        UInt256 amount = AbiWords.ReadWord(data, 96);
-        Hash256 hash = MessageHashes.Mint(source, destination, nonce, token, from, to, amount);
-        if (hash != log.Topics[3]) return false;
+        // abi.encode(uint256 nonce, bytes32 messageHash, address token, address from, address to, uint256 amount).
+        if (data.Length != 6 * 32 || !TryHeader(log, out ulong destination, out ulong nonce, out Hash256 hash)) return false;
+        if (!AbiWords.TryReadAddress(data, 64, out Address token) || !AbiWords.TryReadAddress(data, 96, out Address from)
+            || !AbiWords.TryReadAddress(data, 128, out Address to)) return false;
         message = new CrossRollupMessage
         {
             Kind = MessageKind.Mint, Source = source, Destination = destination, Nonce = nonce, MessageHash = hash,
-            Token = token, From = from, To = to, Amount = amount,
+            Token = token, From = from, To = to, Amount = AbiWords.ReadWord(data, 160),
         };
         return true;
     }
@@ -189,17 +196,16 @@ public sealed class CrossRollupMessage
     {
         message = null!;
         byte[] data = log.Data;
-        // abi.encode(address sender, address target, uint256 gasLimit, bytes data): 4 head words, length, payload.
-        if (data.Length < 160 || !TryHeader(log, out ulong destination, out ulong nonce)) return false;
-        if (!AbiWords.TryReadAddress(data, 0, out Address sender) || !AbiWords.TryReadAddress(data, 32, out Address target)) return false;
-        UInt256 gasLimit = AbiWords.ReadWord(data, 64);
-        UInt256 offset = AbiWords.ReadWord(data, 96);
-        if (!gasLimit.FitsInUlong || offset != new UInt256(128)) return false;
-        UInt256 length = AbiWords.ReadWord(data, 128);
-        if (!length.FitsInUlong || (ulong)length > (ulong)(data.Length - 160)) return false;
-        byte[] payload = data.AsSpan(160, (int)(ulong)length).ToArray();
-        Hash256 hash = MessageHashes.Action(source, destination, nonce, sender, target, gasLimit, payload);
-        if (hash != log.Topics[3]) return false;
+        // abi.encode(uint256 nonce, bytes32 messageHash, address sender, address target, uint256 gasLimit, bytes data):
+        // 6 head words, then the payload's length word and the payload.
+        if (data.Length < 7 * 32 || !TryHeader(log, out ulong destination, out ulong nonce, out Hash256 hash)) return false;
+        if (!AbiWords.TryReadAddress(data, 64, out Address sender) || !AbiWords.TryReadAddress(data, 96, out Address target)) return false;
+        UInt256 gasLimit = AbiWords.ReadWord(data, 128);
+        UInt256 offset = AbiWords.ReadWord(data, 160);
+        if (!gasLimit.FitsInUlong || offset != new UInt256(6 * 32)) return false;
+        UInt256 length = AbiWords.ReadWord(data, 192);
+        if (!length.FitsInUlong || (ulong)length > (ulong)(data.Length - 7 * 32)) return false;
+        byte[] payload = data.AsSpan(7 * 32, (int)(ulong)length).ToArray();
         message = new CrossRollupMessage
         {
             Kind = MessageKind.Action, Source = source, Destination = destination, Nonce = nonce, MessageHash = hash,

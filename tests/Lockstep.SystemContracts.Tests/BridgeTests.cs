@@ -53,7 +53,9 @@ public class BridgeTests
         Assert.Equal(InitialLst + InitialLst, set.LstSupply(a) + set.LstSupply(b));
         Assert.True(set.InvariantHolds(a, b));
         set.AssertTreesMatchRecords();
-        Assert.Contains(mint.Logs, l => l.Topics[0] == CrossRollupMessage.MintExecutedTopic && l.Topics[3] == m.MessageHash);
+        Lockstep.State.LogEntry executed = Assert.Single(mint.Logs, l => l.Address == SystemAddresses.MintBurn);
+        Assert.Equal([CrossRollupMessage.MintExecutedTopic, new Hash256(Encode(("uint256", Big(a))))], executed.Topics);
+        Assert.Equal(Encode(("uint256", Big(0)), ("bytes32", m.MessageHash.ToArray())), executed.Data);
 
         // A second message takes nonce 1 and both sides stay equal to the reference tree.
         TransactionResult again = set.Send(a, Bob, SystemAddresses.MintBurn, SystemCalldata.Burn(SystemAddresses.CrossRollupToken, UInt256.One, b, Alice));

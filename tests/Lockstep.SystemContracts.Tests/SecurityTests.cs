@@ -119,8 +119,10 @@ public class SecurityTests
         AssertReverted(chain.Send(Alice, receiver, Call("forward(address,bytes)", ("address", SystemAddresses.CrossRollupToken.ToString()), ("bytes", mint))),
             Error("OnlyMintBurn(address)", ("address", receiver.ToString())));
 
-        byte[] appendOutbox = Call("appendOutbox(uint256,bytes32,bytes)", ("uint256", Big(set.Ids[1])), ("bytes32", new byte[32]), ("bytes", Array.Empty<byte>()));
-        byte[] appendInbox = Call("appendInbox(uint256,uint256,bytes32,bytes)", ("uint256", Big(set.Ids[1])), ("uint256", Big(0)), ("bytes32", new byte[32]), ("bytes", Array.Empty<byte>()));
+        // The fixed-layout appends (type hash, chain id, [nonce,] four field words), well-formed and naming a member.
+        byte[] fields = new byte[4 * 32];
+        byte[] appendOutbox = [.. Selector("appendOutbox(bytes32,uint256,bytes32[4])"), .. Encode(("bytes32", new byte[32]), ("uint256", Big(set.Ids[1]))), .. fields];
+        byte[] appendInbox = [.. Selector("appendInbox(bytes32,uint256,uint256,bytes32[4])"), .. Encode(("bytes32", new byte[32]), ("uint256", Big(set.Ids[1])), ("uint256", Big(0))), .. fields];
         AssertReverted(chain.Send(Alice, SystemAddresses.MessageTrees, appendOutbox), Error("NotSystemContract(address)", ("address", Alice.ToString())));
         AssertReverted(chain.Send(Alice, SystemAddresses.MessageTrees, appendInbox), Error("NotSystemContract(address)", ("address", Alice.ToString())));
         AssertReverted(chain.Send(SystemAddresses.ProtocolSender, SystemAddresses.MessageTrees, appendInbox, gas: 200_000),
@@ -247,7 +249,7 @@ public class SecurityTests
     }
 
     [Fact]
-    public void TryDecode_refuses_foreign_or_tampered_logs()
+    public void TryDecode_refuses_foreign_or_malformed_logs()
     {
         var set = new RollupSet(2);
         ulong a = set.Ids[0];
@@ -256,11 +258,15 @@ public class SecurityTests
         Lockstep.State.LogEntry log = burn.Logs.Single(l => l.Address == SystemAddresses.MintBurn);
         Assert.True(CrossRollupMessage.TryDecode(log, a, out _));
         Assert.False(CrossRollupMessage.TryDecode(new(SystemAddresses.Messenger, log.Topics, log.Data), a, out _)); // wrong emitter
-        Assert.False(CrossRollupMessage.TryDecode(log, set.Ids[1], out _)); // wrong source: the hash no longer matches
-        byte[] data = (byte[])log.Data.Clone();
-        data[^1] ^= 1;
-        Assert.False(CrossRollupMessage.TryDecode(new(log.Address, log.Topics, data), a, out _)); // tampered amount
-        Assert.False(CrossRollupMessage.TryDecode(new(log.Address, log.Topics, data[..96]), a, out _)); // short data
+        Assert.False(CrossRollupMessage.TryDecode(new(log.Address, [.. log.Topics, Hash256.Zero], log.Data), a, out _)); // the old 4-topic shape
+        Assert.False(CrossRollupMessage.TryDecode(new(log.Address, log.Topics, log.Data[..160]), a, out _)); // short data
+        Assert.False(CrossRollupMessage.TryDecode(new(log.Address, log.Topics, [.. log.Data, .. new byte[32]]), a, out _)); // long data
+        byte[] dirtyAddress = (byte[])log.Data.Clone();
+        dirtyAddress[64] = 1; // the token word's top bytes must be zero
+        Assert.False(CrossRollupMessage.TryDecode(new(log.Address, log.Topics, dirtyAddress), a, out _));
+        byte[] hugeNonce = (byte[])log.Data.Clone();
+        hugeNonce[0] = 1; // a nonce beyond 64 bits
+        Assert.False(CrossRollupMessage.TryDecode(new(log.Address, log.Topics, hugeNonce), a, out _));
         Lockstep.State.LogEntry transfer = burn.Logs.Single(l => l.Address == SystemAddresses.CrossRollupToken);
         Assert.False(CrossRollupMessage.TryDecode(transfer, a, out _));
         Assert.Equal(0UL, m.Nonce);

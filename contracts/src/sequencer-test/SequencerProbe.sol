@@ -45,7 +45,7 @@ contract SequencerProbe {
     }
 
     /// @notice Emits an event shaped like MintBurn's MintRequested from a non-system address (must be ignored).
-    event MintRequested(uint256 indexed destination, uint256 indexed nonce, bytes32 indexed messageHash,
+    event MintRequested(uint256 indexed destination, uint256 nonce, bytes32 messageHash,
         address token, address from, address to, uint256 amount);
 
     function fakeMint(uint256 destination, uint256 nonce, bytes32 messageHash, address token, address to, uint256 amount) external {

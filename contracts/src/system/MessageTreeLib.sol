@@ -39,8 +39,14 @@ library MessageTreeLib {
     ///         until `fold` replaces it with the Merkle root.
     function append(Tree storage tree, bytes32 leaf) internal returns (uint256 index) {
         index = tree.count;
+        appendAt(tree, index, leaf);
+    }
+
+    /// @notice `append` for a caller that has just read `index` = tree.count (the nonce it hashed into `leaf`), so the
+    ///         count slot is not read twice on the hot legs.
+    function appendAt(Tree storage tree, uint256 index, bytes32 leaf) internal {
         if (index >= MAX_LEAVES) revert TreeFull();
-        tree.count = index + 1;
+        unchecked { tree.count = index + 1; } // index < MAX_LEAVES: no overflow check needed
         // The new leaf closes one complete subtree per trailing 1 bit of `index` (bit h of index + 1 is 0): its left
         // sibling at that height is branch[h]. The first height where bit h of index + 1 is 1 is where the closed
         // subtree becomes the new left frontier: the one branch slot written.

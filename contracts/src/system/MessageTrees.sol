@@ -39,21 +39,23 @@ contract MessageTrees {
     }
 
     /// @notice Records a message to `destination`: nonce = outboxCount(destination) before the append, and
-    ///         messageHash = keccak256(typehash ++ block.chainid ++ destination ++ nonce ++ fields), which equals
-    ///         keccak256(abi.encode(typehash, source, destination, nonce, ...)) when `fields` is abi.encode of static values.
-    function appendOutbox(uint256 destination, bytes32 typehash, bytes calldata fields)
+    ///         messageHash = keccak256(abi.encode(typehash, block.chainid, destination, nonce, fields[0..3])). Every
+    ///         kind has exactly four field words after the nonce (docs/protocol.md; a `bytes` field enters as its
+    ///         keccak256), so the call has a fixed layout that MintBurn and Messenger build with a few MSTOREs.
+    function appendOutbox(bytes32 typehash, uint256 destination, bytes32[4] calldata fields)
         external onlySystem returns (uint256 nonce, bytes32 messageHash)
     {
         checkMember(destination);
         MessageTreeLib.Tree storage tree = outbox[destination];
         nonce = tree.count;
         messageHash = hashMessage(typehash, block.chainid, destination, nonce, fields);
-        tree.append(messageHash);
+        tree.appendAt(nonce, messageHash);
     }
 
     /// @notice Records the execution of message `nonce` from `source`; reverts unless it is the next one in order
-    ///         (no replay, no skip). Returns the message hash, equal to the source's outbox leaf.
-    function appendInbox(uint256 source, uint256 nonce, bytes32 typehash, bytes calldata fields)
+    ///         (no replay, no skip). Returns the message hash, equal to the source's outbox leaf. The arguments after
+    ///         the type hash are `MintBurn.mint`'s own, in the same order, so MintBurn forwards its calldata.
+    function appendInbox(bytes32 typehash, uint256 source, uint256 nonce, bytes32[4] calldata fields)
         external onlySystem returns (bytes32 messageHash)
     {
         checkMember(source);
@@ -61,7 +63,7 @@ contract MessageTrees {
         uint256 expected = tree.count;
         if (nonce != expected) revert WrongNonce(source, expected, nonce);
         messageHash = hashMessage(typehash, source, block.chainid, nonce, fields);
-        tree.append(messageHash);
+        tree.appendAt(nonce, messageHash);
     }
 
     /// @notice Protocol call at the end of a block (the block's last transaction, type 0x7F, from PROTOCOL_SENDER):
@@ -99,7 +101,9 @@ contract MessageTrees {
         if (chainId == block.chainid || !isMember[chainId]) revert NotInSet(chainId);
     }
 
-    function hashMessage(bytes32 typehash, uint256 source, uint256 destination, uint256 nonce, bytes calldata fields)
+    /// @dev keccak256(abi.encode(typehash, source, destination, nonce, fields[0..3])): the header words written into
+    ///      free memory, the four field words copied straight from calldata.
+    function hashMessage(bytes32 typehash, uint256 source, uint256 destination, uint256 nonce, bytes32[4] calldata fields)
         private pure returns (bytes32 h)
     {
         assembly ("memory-safe") {
@@ -108,8 +112,8 @@ contract MessageTrees {
             mstore(add(p, 0x20), source)
             mstore(add(p, 0x40), destination)
             mstore(add(p, 0x60), nonce)
-            calldatacopy(add(p, 0x80), fields.offset, fields.length)
-            h := keccak256(p, add(0x80, fields.length))
+            calldatacopy(add(p, 0x80), fields, 0x80)
+            h := keccak256(p, 0x100)
         }
     }
 }

@@ -26,10 +26,12 @@ contract Messenger {
     uint256 private constant SOURCE_SLOT = 1;
 
     /// @notice Emitted on the source when a trigger succeeded; the sequencer delivers it as `action` on `destination`.
-    event ActionRequested(uint256 indexed destination, uint256 indexed nonce, bytes32 indexed messageHash,
+    ///         Only the chain id is indexed: the nonce and the message hash are unique per message, and every indexed
+    ///         topic costs an uncached keccak256 in the receipt's bloom (docs/protocol.md).
+    event ActionRequested(uint256 indexed destination, uint256 nonce, bytes32 messageHash,
         address sender, address target, uint256 gasLimit, bytes data);
-    /// @notice Emitted on the destination when `action` succeeded.
-    event ActionExecuted(uint256 indexed source, uint256 indexed nonce, bytes32 indexed messageHash);
+    /// @notice Emitted on the destination when `action` succeeded (indexed as ActionRequested, for the same reason).
+    event ActionExecuted(uint256 indexed source, uint256 nonce, bytes32 messageHash);
 
     /// @notice `action` was called by someone other than PROTOCOL_SENDER.
     error OnlyProtocol(address caller);
@@ -51,7 +53,7 @@ contract Messenger {
         checkTarget(target, gasLimit);
         bytes32 messageHash;
         (nonce, messageHash) = MessageTrees(SystemAddresses.MESSAGE_TREES).appendOutbox(
-            destination, MessageTypes.ACTION_TYPEHASH, abi.encode(msg.sender, target, gasLimit, keccak256(data)));
+            MessageTypes.ACTION_TYPEHASH, destination, fields(msg.sender, target, gasLimit, data));
         emit ActionRequested(destination, nonce, messageHash, msg.sender, target, gasLimit, data);
     }
 
@@ -62,7 +64,7 @@ contract Messenger {
         if (msg.sender != SystemAddresses.PROTOCOL_SENDER) revert OnlyProtocol(msg.sender);
         checkTarget(target, gasLimit);
         bytes32 messageHash = MessageTrees(SystemAddresses.MESSAGE_TREES).appendInbox(
-            source, nonce, MessageTypes.ACTION_TYPEHASH, abi.encode(sender, target, gasLimit, keccak256(data)));
+            MessageTypes.ACTION_TYPEHASH, source, nonce, fields(sender, target, gasLimit, data));
 
         uint256 previousSender;
         uint256 previousSource;
@@ -112,6 +114,11 @@ contract Messenger {
     function messageSourceChainId() external view returns (uint256 source) {
         assembly { source := tload(SOURCE_SLOT) }
         if (source == 0) revert NotInAction();
+    }
+
+    /// @dev The ACTION message's four field words (docs/protocol.md): sender, target, gasLimit, keccak256(data).
+    function fields(address sender, address target, uint256 gasLimit, bytes calldata data) private pure returns (bytes32[4] memory) {
+        return [bytes32(uint256(uint160(sender))), bytes32(uint256(uint160(target))), bytes32(gasLimit), keccak256(data)];
     }
 
     function checkTarget(address target, uint256 gasLimit) private pure {

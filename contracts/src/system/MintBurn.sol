@@ -12,16 +12,22 @@ import {IBridgeableToken} from "./CrossRollupToken.sol";
 ///         through this contract's reserve (genesis balance 2^128 wei): burning moves ETH into it, minting pays from it.
 ///         Storage: slot 0 `admin`, slot 1 `registered` mapping(address => bool).
 contract MintBurn {
+    /// @dev SystemAddresses.MESSAGE_TREES as a number literal, which inline assembly can use.
+    uint256 private constant MESSAGE_TREES = 0x1003;
+
     /// @notice May register further bridgeable tokens (set in genesis).
     address public admin;
     /// @notice Bridgeable tokens besides CrossRollupToken (which always is).
     mapping(address token => bool) public registered;
 
     /// @notice Emitted on the source when a burn succeeded; the sequencer delivers it as `mint` on `destination`.
-    event MintRequested(uint256 indexed destination, uint256 indexed nonce, bytes32 indexed messageHash,
+    ///         Only the chain id is indexed: every indexed topic is hashed into the block's logs bloom, and the nonce
+    ///         and message hash are unique per message, so indexing them cost two uncached keccak256 per event in
+    ///         every receipt (docs/protocol.md). A message is found by lockstep_getMessageStatus or this topic.
+    event MintRequested(uint256 indexed destination, uint256 nonce, bytes32 messageHash,
         address token, address from, address to, uint256 amount);
-    /// @notice Emitted on the destination when `mint` succeeded.
-    event MintExecuted(uint256 indexed source, uint256 indexed nonce, bytes32 indexed messageHash);
+    /// @notice Emitted on the destination when `mint` succeeded (indexed as MintRequested, for the same reason).
+    event MintExecuted(uint256 indexed source, uint256 nonce, bytes32 messageHash);
     /// @notice A token was registered or unregistered as bridgeable.
     event TokenRegistered(address indexed token, bool bridgeable);
 
@@ -55,16 +61,40 @@ contract MintBurn {
     ///         a replayed or skipped nonce, a source outside the set, a paused or capped token, a failing ETH payout.
     function mint(uint256 source, uint256 nonce, address token, address from, address to, uint256 amount) external {
         if (msg.sender != SystemAddresses.PROTOCOL_SENDER) revert OnlyProtocol(msg.sender);
-        bytes32 messageHash = MessageTrees(SystemAddresses.MESSAGE_TREES).appendInbox(
-            source, nonce, MessageTypes.MINT_TYPEHASH, abi.encode(token, from, to, amount));
+        bytes32 messageHash;
+        bytes4 appendInbox = MessageTrees.appendInbox.selector;
+        bytes32 typehash = MessageTypes.MINT_TYPEHASH;
+        assembly ("memory-safe") {
+            // MessageTrees.appendInbox(MINT_TYPEHASH, source, nonce, [token, from, to, amount]): after the type hash
+            // its arguments are this function's six, in the same order, so one CALLDATACOPY forwards them (the selector
+            // sits in the low bytes of the first word). MessageTrees is a predeploy (it has code), so the EXTCODESIZE
+            // check of a high-level call is left out; its revert data bubbles unchanged.
+            let p := mload(0x40)
+            mstore(p, shr(224, appendInbox))
+            mstore(add(p, 0x20), typehash)
+            calldatacopy(add(p, 0x40), 4, 0xc0)
+            if iszero(call(gas(), MESSAGE_TREES, 0, add(p, 0x1c), 0xe4, 0x00, 0x20)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            messageHash := mload(0x00)
+        }
         if (token == address(0)) {
-            (bool ok, bytes memory reason) = to.call{value: amount}("");
-            if (!ok) revert EthPayoutFailed(reason);
+            bool paid;
+            // A bare CALL: the recipient's return data is copied only when the payout failed (below).
+            assembly ("memory-safe") { paid := call(gas(), to, amount, 0, 0, 0, 0) }
+            if (!paid) revert EthPayoutFailed(returnData());
         } else {
             if (!isBridgeable(token)) revert NotBridgeable(token);
             IBridgeableToken(token).bridgeMint(to, amount);
         }
-        emit MintExecuted(source, nonce, messageHash);
+        bytes32 executed = MintExecuted.selector;
+        assembly ("memory-safe") {
+            // emit MintExecuted(source, nonce, messageHash), its two data words built in scratch space.
+            mstore(0x00, nonce)
+            mstore(0x20, messageHash)
+            log2(0x00, 0x40, executed, source)
+        }
     }
 
     /// @notice Registers (true) or unregisters (false) a token implementing IBridgeableToken.
@@ -79,10 +109,40 @@ contract MintBurn {
         return token == SystemAddresses.CROSS_ROLLUP_TOKEN || registered[token];
     }
 
+    /// @dev Appends the MINT message to the outbox for `destination` and emits MintRequested. One buffer serves both:
+    ///      the call MessageTrees.appendOutbox(MINT_TYPEHASH, destination, [token, from, to, amount]) starts 0x1c bytes
+    ///      in (its selector in the low bytes of word 0, then words 1-6), MessageTrees writes (nonce, messageHash) over
+    ///      words 1 and 2, and words 1-6 are then exactly MintRequested's data (nonce, messageHash, token, from, to,
+    ///      amount). MessageTrees is a predeploy (it has code): no EXTCODESIZE check; its revert data bubbles.
     function record(address token, uint256 amount, uint256 destination, address to) private returns (uint256 nonce) {
-        bytes32 messageHash;
-        (nonce, messageHash) = MessageTrees(SystemAddresses.MESSAGE_TREES).appendOutbox(
-            destination, MessageTypes.MINT_TYPEHASH, abi.encode(token, msg.sender, to, amount));
-        emit MintRequested(destination, nonce, messageHash, token, msg.sender, to, amount);
+        bytes4 appendOutbox = MessageTrees.appendOutbox.selector;
+        bytes32 typehash = MessageTypes.MINT_TYPEHASH;
+        bytes32 requested = MintRequested.selector;
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, shr(224, appendOutbox))
+            mstore(add(p, 0x20), typehash)
+            mstore(add(p, 0x40), destination)
+            mstore(add(p, 0x60), token)
+            mstore(add(p, 0x80), caller())
+            mstore(add(p, 0xa0), to)
+            mstore(add(p, 0xc0), amount)
+            if iszero(call(gas(), MESSAGE_TREES, 0, add(p, 0x1c), 0xc4, add(p, 0x20), 0x40)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            nonce := mload(add(p, 0x20))
+            log2(add(p, 0x20), 0xc0, requested, destination)
+        }
+    }
+
+    /// @dev The last call's return data as `bytes` (for EthPayoutFailed; only on the failure path).
+    function returnData() private pure returns (bytes memory data) {
+        assembly ("memory-safe") {
+            data := mload(0x40)
+            mstore(data, returndatasize())
+            returndatacopy(add(data, 0x20), 0, returndatasize())
+            mstore(0x40, add(add(data, 0x20), and(add(returndatasize(), 0x1f), not(0x1f))))
+        }
     }
 }
