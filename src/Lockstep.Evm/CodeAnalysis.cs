@@ -109,7 +109,7 @@ public sealed unsafe class CodeAnalysis
         BlockCount = count;
         Blocks = (BasicBlock*)Unsafe.AsPointer(ref _blocks[0]);
         BlockAt = (int*)Unsafe.AsPointer(ref _blockAt[0]);
-        Runs = new StackRuns(code, set, _blockAt);
+        Runs = new StackRuns(code, set, _blockAt, _blocks);
     }
 
     private void Close(ref BasicBlock[] blocks, ref int count, int start, long gas, int minSp, int maxSp)

@@ -45,6 +45,12 @@ public struct StackRun
     /// and stack bounds first, as the JUMPDEST would have), or -1.
     /// </summary>
     public int EnterBlock;
+    /// <summary>The entered block's static gas (<see cref="BasicBlock.Gas"/>), when <see cref="EnterBlock"/> is not -1.</summary>
+    public long BlockGas;
+    /// <summary>The entered block's <see cref="BasicBlock.MinSp"/>.</summary>
+    public int BlockMinSp;
+    /// <summary>The entered block's <see cref="BasicBlock.SpRange"/>.</summary>
+    public int BlockSpRange;
 }
 
 /// <summary>
@@ -63,6 +69,10 @@ public struct StackRun
 /// top items; it is sequenced into moves so that no item is overwritten before every move reading it has run, a cycle
 /// (SWAP) saving one item to a temporary slot above the stack (<see cref="SlackItems"/>). Constants are written last.
 /// <see cref="Marker"/> (0xb0) is undefined in every fork, so a real 0xb0 in the code (RunAt = -1) still halts.
+/// The interpreter reads each run from <see cref="Packed"/>: the run, its moves and its constant writes with their
+/// values side by side, the entered block's check copied in, so a run costs one or two cache lines, not one in each of
+/// five arrays (the runs of a contract's hot path do not stay in L1 between two transactions: a cross-rollup pair
+/// executes ~250 of them, and the separate arrays made the interpreter wait on memory at every run).
 /// </remarks>
 public sealed unsafe class StackRuns
 {
@@ -96,12 +106,20 @@ public sealed unsafe class StackRuns
     private readonly int[] _moves;
     private readonly int[] _constantWrites;
     private readonly UInt256[] _constants;
+    private readonly byte[] _packed;
 
     /// <summary>The padded code with run starts marked (pinned); the interpreter dispatches on this copy.</summary>
     public byte* Code { get; }
-    /// <summary>Per pc, the index of the run starting there, or -1 (pinned).</summary>
+    /// <summary>Per pc, the byte offset in <see cref="Packed"/> of the run starting there, or -1 (pinned).</summary>
     public int* RunAt { get; }
-    /// <summary>The runs (pinned).</summary>
+    /// <summary>
+    /// Every run as the interpreter reads it (pinned): at <see cref="RunAt"/>[pc], the <see cref="StackRun"/>, then its
+    /// <see cref="StackRun.MoveCount"/> moves (destination, source byte offsets: 8 bytes each), then its
+    /// <see cref="StackRun.ConstantCount"/> constant writes (destination byte offset, 4 bytes of padding, the 32-byte
+    /// value: 40 bytes each). Records are 8-byte aligned.
+    /// </summary>
+    public byte* Packed { get; }
+    /// <summary>The runs, in code order (pinned; the interpreter reads <see cref="Packed"/>).</summary>
     public StackRun* Runs { get; }
     /// <summary>
     /// Item moves of all runs (pinned): pairs (destination, source) of byte offsets from the top item before the run,
@@ -117,11 +135,11 @@ public sealed unsafe class StackRuns
 
     /// <summary>
     /// Finds and fuses the runs of <paramref name="code"/> (unpadded) for <paramref name="set"/>, given the block index
-    /// of each block start (<see cref="CodeAnalysis.BlockAt"/>); nothing is fused when the set defines the marker
+    /// of each block start (<see cref="CodeAnalysis.BlockAt"/>) and the blocks; nothing is fused when the set defines the marker
     /// opcode, and PUSH0 only where the set defines it.
     /// </summary>
     [SkipLocalsInit]
-    public StackRuns(ReadOnlySpan<byte> code, InstructionSet set, ReadOnlySpan<int> blockAt)
+    public StackRuns(ReadOnlySpan<byte> code, InstructionSet set, ReadOnlySpan<int> blockAt, ReadOnlySpan<BasicBlock> blocks)
     {
         bool enabled = !set.Defined[Marker];
         bool push0 = set.Defined[0x5f];
@@ -136,6 +154,7 @@ public sealed unsafe class StackRuns
         bool[] jumpDests = JumpDests(code);
         Span<int> sym = stackalloc int[ModelDepth + MaxOps + 1];
         var pending = new List<(int Dst, int Src)>(MaxOutputs);
+        var runStarts = new List<int>();
 
         int pc = 0;
         while (pc < code.Length)
@@ -234,7 +253,7 @@ public sealed unsafe class StackRuns
             }
             int moveStart = moves.Count / 2;
             Sequence(pending, moves);
-            _runAt[pc] = runs.Count;
+            runStarts.Add(pc);
             runs.Add(new StackRun
             {
                 InCount = inCount,
@@ -250,6 +269,9 @@ public sealed unsafe class StackRuns
                 CondSource = cond,
                 ConstantTarget = constantTarget,
                 EnterBlock = enterBlock,
+                BlockGas = enterBlock >= 0 ? blocks[enterBlock].Gas : 0,
+                BlockMinSp = enterBlock >= 0 ? blocks[enterBlock].MinSp : 0,
+                BlockSpRange = enterBlock >= 0 ? blocks[enterBlock].SpRange : 0,
             });
             _code[pc] = Marker;
             pc = end;
@@ -264,12 +286,42 @@ public sealed unsafe class StackRuns
         constantWrites.CopyTo(_constantWrites);
         _constants = GC.AllocateArray<UInt256>(Math.Max(constants.Count, 1), pinned: true);
         constants.CopyTo(_constants);
+        _packed = Pack(runs, runStarts, moves, constantWrites, constants, _runAt);
+        Packed = (byte*)Unsafe.AsPointer(ref _packed[0]);
         Code = (byte*)Unsafe.AsPointer(ref _code[0]);
         RunAt = (int*)Unsafe.AsPointer(ref _runAt[0]);
         Runs = (StackRun*)Unsafe.AsPointer(ref _runs[0]);
         Moves = (int*)Unsafe.AsPointer(ref _moves[0]);
         ConstantWrites = (int*)Unsafe.AsPointer(ref _constantWrites[0]);
         Constants = (UInt256*)Unsafe.AsPointer(ref _constants[0]);
+    }
+
+    /// <summary>Lays the runs out as <see cref="Packed"/> describes and points <paramref name="runAt"/> at them.</summary>
+    private static byte[] Pack(List<StackRun> runs, List<int> runStarts, List<int> moves, List<int> constantWrites,
+        List<UInt256> constants, int[] runAt)
+    {
+        int size = 0;
+        foreach (StackRun r in runs) size += sizeof(StackRun) + 8 * r.MoveCount + 40 * r.ConstantCount;
+        byte[] packed = GC.AllocateArray<byte>(Math.Max(size, 8), pinned: true);
+        int at = 0;
+        for (int i = 0; i < runs.Count; i++)
+        {
+            StackRun r = runs[i];
+            runAt[runStarts[i]] = at;
+            Unsafe.WriteUnaligned(ref packed[at], r);
+            at += sizeof(StackRun);
+            for (int m = 0; m < r.MoveCount; m++, at += 8)
+            {
+                Unsafe.WriteUnaligned(ref packed[at], moves[2 * (r.MoveStart + m)]);
+                Unsafe.WriteUnaligned(ref packed[at + 4], moves[2 * (r.MoveStart + m) + 1]);
+            }
+            for (int w = 0; w < r.ConstantCount; w++, at += 40)
+            {
+                Unsafe.WriteUnaligned(ref packed[at], constantWrites[2 * (r.ConstantStart + w)]);
+                Unsafe.WriteUnaligned(ref packed[at + 8], constants[constantWrites[2 * (r.ConstantStart + w) + 1]]);
+            }
+        }
+        return packed;
     }
 
     /// <summary>

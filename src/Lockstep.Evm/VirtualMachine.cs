@@ -233,6 +233,7 @@ public sealed unsafe class VirtualMachine : IDisposable
         StackRuns runs = analysis.Runs;
         byte* code = runs.Code;
         int* runAt = runs.RunAt;
+        byte* packed = runs.Packed;
         UInt256* constants = runs.Constants;
         // The original code: whether a JUMPDEST is next (a run may have replaced its byte in the dispatch copy).
         byte* original = f.Code;
@@ -313,7 +314,7 @@ public sealed unsafe class VirtualMachine : IDisposable
                 {
                     int ri = runAt[pc - 1];
                     if (ri < 0) goto default; // a real (undefined) 0xb0
-                    run = runs.Runs + ri;
+                    run = (StackRun*)(packed + ri);
                     goto applyRun;
                 }
                 case 0x5b:
@@ -390,7 +391,11 @@ public sealed unsafe class VirtualMachine : IDisposable
         // straight on to it, without a dispatch (solc's code is mostly such runs, one per basic block).
         applyRun:
             {
-                if (run->EnterBlock >= 0 && (gas = EnterBlock(block = blocks + run->EnterBlock, sp, gas)) < 0) goto blockFailed;
+                if (run->EnterBlock >= 0 && (gas = EnterRunBlock(run, sp, gas)) < 0)
+                {
+                    block = blocks + run->EnterBlock;
+                    goto blockFailed;
+                }
                 byte* top = (byte*)(stack + sp - 1);
                 int target = StackRuns.NoJump;
                 if (run->Jump != 0)
@@ -412,12 +417,13 @@ public sealed unsafe class VirtualMachine : IDisposable
                         if (target == StackRuns.InvalidJump) { s = ExecStatus.InvalidJump; goto exit; }
                     }
                 }
-                int* move = runs.Moves + 2 * run->MoveStart;
+                // The moves follow the run in the packed layout, then the constant writes with their values.
+                int* move = (int*)(run + 1);
                 for (int m = run->MoveCount; m > 0; m--, move += 2)
                     *(UInt256*)(top + move[0]) = *(UInt256*)(top + move[1]);
-                int* write = runs.ConstantWrites + 2 * run->ConstantStart;
-                for (int w = run->ConstantCount; w > 0; w--, write += 2)
-                    *(UInt256*)(top + write[0]) = constants[write[1]];
+                byte* write = (byte*)move;
+                for (int w = run->ConstantCount; w > 0; w--, write += 40)
+                    *(UInt256*)(top + *(int*)write) = *(UInt256*)(write + 8);
                 sp += run->SpDelta;
                 if (target >= 0)
                 {
@@ -425,7 +431,7 @@ public sealed unsafe class VirtualMachine : IDisposable
                     int next = runAt[target];
                     if (next >= 0)
                     {
-                        run = runs.Runs + next;
+                        run = (StackRun*)(packed + next);
                         pc = target + 1;
                         goto applyRun;
                     }
@@ -439,7 +445,7 @@ public sealed unsafe class VirtualMachine : IDisposable
                 int following = runAt[pc];
                 if (following >= 0)
                 {
-                    run = runs.Runs + following;
+                    run = (StackRun*)(packed + following);
                     pc++;
                     goto applyRun;
                 }
@@ -472,6 +478,17 @@ public sealed unsafe class VirtualMachine : IDisposable
         // One test for both bounds: below MinSp wraps to a huge unsigned value (Yellow Paper 9.4.2).
         if ((uint)(sp - block->MinSp) > (uint)block->SpRange) return long.MinValue;
         return gas - block->Gas;
+    }
+
+    /// <summary>
+    /// <see cref="EnterBlock"/> for the block a fused run enters, from the copy of the block's check kept in the run
+    /// (<see cref="StackRuns.Packed"/>: one record to read instead of two).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long EnterRunBlock(StackRun* run, int sp, long gas)
+    {
+        if ((uint)(sp - run->BlockMinSp) > (uint)run->BlockSpRange) return long.MinValue;
+        return gas - run->BlockGas;
     }
 
     /// <summary>Why <see cref="EnterBlock"/> refused: stack bounds (it returned long.MinValue) or out of gas.</summary>
