@@ -246,6 +246,19 @@ public class SecurityTests
         CrossRollupMessage m = Assert.Single(CrossRollupMessage.DecodeAll(burn.Logs, a));
         AssertReverted(set.Deliver(m), Error("EthPayoutFailed(bytes)", ("bytes", Array.Empty<byte>())));
         Assert.Equal(PredeployOptions.DefaultEthReserve, set[b].State.GetBalance(SystemAddresses.MintBurn));
+
+        // A recipient whose code reverts with data: the data comes back inside EthPayoutFailed, abi-encoded (padded).
+        // Runtime code: PUSH5 0102030405 PUSH1 0 MSTORE PUSH1 5 PUSH1 27 REVERT, i.e. revert(27, 5) of those bytes.
+        var other = new RollupSet(2);
+        Address refuser = Address.FromNumber(0x4ef05e);
+        other[b].State.SetCode(refuser, Hex.Decode("0x640102030405600052600560" + "1bfd"));
+        other[b].State.CommitTransaction();
+        other[a].State.AddBalance(Alice, new UInt256(1));
+        other[a].State.CommitTransaction();
+        TransactionResult second = other.Send(a, Alice, SystemAddresses.MintBurn, SystemCalldata.BurnEth(b, refuser), new UInt256(1));
+        CrossRollupMessage refused = Assert.Single(CrossRollupMessage.DecodeAll(second.Logs, a));
+        AssertReverted(other.Deliver(refused), Error("EthPayoutFailed(bytes)", ("bytes", new byte[] { 1, 2, 3, 4, 5 })));
+        Assert.Equal(0UL, MessageTreesLayout.ReadInboxCount(other[b].State, a));
     }
 
     [Fact]
