@@ -45,8 +45,7 @@ contract MessageTrees {
     function appendOutbox(bytes32 typehash, uint256 destination, bytes32[4] calldata fields)
         external onlySystem returns (uint256 nonce, bytes32 messageHash)
     {
-        checkMember(destination);
-        MessageTreeLib.Tree storage tree = outbox[destination];
+        MessageTreeLib.Tree storage tree = memberTree(outbox, destination);
         nonce = tree.count;
         messageHash = hashMessage(typehash, block.chainid, destination, nonce, fields);
         tree.appendAt(nonce, messageHash);
@@ -58,8 +57,7 @@ contract MessageTrees {
     function appendInbox(bytes32 typehash, uint256 source, uint256 nonce, bytes32[4] calldata fields)
         external onlySystem returns (bytes32 messageHash)
     {
-        checkMember(source);
-        MessageTreeLib.Tree storage tree = inbox[source];
+        MessageTreeLib.Tree storage tree = memberTree(inbox, source);
         uint256 expected = tree.count;
         if (nonce != expected) revert WrongNonce(source, expected, nonce);
         messageHash = hashMessage(typehash, source, block.chainid, nonce, fields);
@@ -97,8 +95,20 @@ contract MessageTrees {
     /// @notice Chain ids of the set (this rollup included), as written in genesis.
     function members() external view returns (uint256[] memory) { return memberList; }
 
-    function checkMember(uint256 chainId) private view {
-        if (chainId == block.chainid || !isMember[chainId]) revert NotInSet(chainId);
+    /// @dev trees[chainId] after checking that chainId is another member of the set (isMember[chainId] and not this
+    ///      rollup). Both mapping slots share the key word, so it is written to scratch memory once.
+    function memberTree(mapping(uint256 => MessageTreeLib.Tree) storage trees, uint256 chainId)
+        private view returns (MessageTreeLib.Tree storage tree)
+    {
+        bool member;
+        assembly ("memory-safe") {
+            mstore(0x00, chainId)
+            mstore(0x20, isMember.slot)
+            member := and(iszero(eq(chainId, chainid())), iszero(iszero(and(sload(keccak256(0x00, 0x40)), 0xff))))
+            mstore(0x20, trees.slot)
+            tree.slot := keccak256(0x00, 0x40)
+        }
+        if (!member) revert NotInSet(chainId);
     }
 
     /// @dev keccak256(abi.encode(typehash, source, destination, nonce, fields[0..3])): the header words written into
