@@ -80,6 +80,24 @@ public class EventLayoutTests
         LogEntry executed = Assert.Single(delivery.Logs, l => l.Address == SystemAddresses.Messenger);
         Assert.Equal([Topic("ActionExecuted(uint256,uint256,bytes32)"), Word(a)], executed.Topics);
         Assert.Equal(Encode(("uint256", Big(0)), ("bytes32", hash)), executed.Data);
+
+        // Payload lengths around the word size: the data's padding is zero and its length a whole number of words.
+        ulong nonce = 1;
+        foreach (int length in new[] { 0, 1, 31, 32, 33, 64 })
+        {
+            byte[] payload = Enumerable.Range(0, length).Select(i => (byte)(0xff - i)).ToArray();
+            TransactionResult t = set.Send(a, Bob, SystemAddresses.Messenger, SystemCalldata.Trigger(b, receiver, payload, new UInt256(60_000)));
+            LogEntry log = Assert.Single(t.Logs);
+            byte[] h = Keccak(Encode(("bytes32", Keccak(Encoding.ASCII.GetBytes(
+                    "LockstepAction(uint256 source,uint256 destination,uint256 nonce,address sender,address target,uint256 gasLimit,bytes data)"))),
+                ("uint256", Big(a)), ("uint256", Big(b)), ("uint256", Big(nonce)), ("address", Bob.ToString()), ("address", receiver.ToString()),
+                ("uint256", Big(60_000)), ("bytes32", Keccak(payload))));
+            Assert.Equal([Topic("ActionRequested(uint256,uint256,bytes32,address,address,uint256,bytes)"), Word(b)], log.Topics);
+            Assert.Equal(Encode(("uint256", Big(nonce)), ("bytes32", h), ("address", Bob.ToString()), ("address", receiver.ToString()),
+                ("uint256", Big(60_000)), ("bytes", payload)), log.Data);
+            Assert.Equal(Encode(("uint256", Big(nonce))), t.Output); // trigger returns the nonce
+            nonce++;
+        }
     }
 
     [Fact]

@@ -24,6 +24,8 @@ contract Messenger {
     // Transient storage slots (EIP-1153) of the message being executed; source 0 means "not in an action".
     uint256 private constant SENDER_SLOT = 0;
     uint256 private constant SOURCE_SLOT = 1;
+    /// @dev SystemAddresses.MESSAGE_TREES as a number literal, which inline assembly can use.
+    uint256 private constant MESSAGE_TREES = 0x1003;
 
     /// @notice Emitted on the source when a trigger succeeded; the sequencer delivers it as `action` on `destination`.
     ///         Only the chain id is indexed: the nonce and the message hash are unique per message, and every indexed
@@ -51,10 +53,35 @@ contract Messenger {
         external returns (uint256 nonce)
     {
         checkTarget(target, gasLimit);
-        bytes32 messageHash;
-        (nonce, messageHash) = MessageTrees(SystemAddresses.MESSAGE_TREES).appendOutbox(
-            MessageTypes.ACTION_TYPEHASH, destination, fields(msg.sender, target, gasLimit, data));
-        emit ActionRequested(destination, nonce, messageHash, msg.sender, target, gasLimit, data);
+        bytes4 appendOutbox = MessageTrees.appendOutbox.selector;
+        bytes32 typehash = MessageTypes.ACTION_TYPEHASH;
+        bytes32 requested = ActionRequested.selector;
+        assembly ("memory-safe") {
+            // One buffer for the call and the event, as MintBurn's `record`: MessageTrees.appendOutbox(ACTION_TYPEHASH,
+            // destination, [sender, target, gasLimit, keccak256(data)]) starts 0x1c bytes in (selector in the low
+            // bytes of word 0, then words 1-7); the payload sits from word 8 on. MessageTrees writes (nonce,
+            // messageHash) over words 1-2; words 6-7 then become the payload's offset (0xc0) and length, so words 1..
+            // are ActionRequested's data (nonce, messageHash, sender, target, gasLimit, data) as abi.encode lays it out.
+            let p := mload(0x40)
+            mstore(p, shr(224, appendOutbox))
+            mstore(add(p, 0x20), typehash)
+            mstore(add(p, 0x40), destination)
+            mstore(add(p, 0x60), caller())
+            mstore(add(p, 0x80), target)
+            mstore(add(p, 0xa0), gasLimit)
+            calldatacopy(add(p, 0x100), data.offset, data.length)
+            mstore(add(p, 0xc0), keccak256(add(p, 0x100), data.length))
+            // MessageTrees is a predeploy (it has code): no EXTCODESIZE check; its revert data bubbles unchanged.
+            if iszero(call(gas(), MESSAGE_TREES, 0, add(p, 0x1c), 0xe4, add(p, 0x20), 0x40)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            nonce := mload(add(p, 0x20))
+            mstore(add(p, 0xc0), 0xc0)
+            mstore(add(p, 0xe0), data.length)
+            mstore(add(add(p, 0x100), data.length), 0) // zero the payload's padding to a whole word
+            log2(add(p, 0x20), add(0xe0, and(add(data.length, 0x1f), not(0x1f))), requested, destination)
+        }
     }
 
     /// @notice Protocol leg on the destination: executes message `nonce` from `source`. Only PROTOCOL_SENDER.
@@ -63,8 +90,25 @@ contract Messenger {
     {
         if (msg.sender != SystemAddresses.PROTOCOL_SENDER) revert OnlyProtocol(msg.sender);
         checkTarget(target, gasLimit);
-        bytes32 messageHash = MessageTrees(SystemAddresses.MESSAGE_TREES).appendInbox(
-            MessageTypes.ACTION_TYPEHASH, source, nonce, fields(sender, target, gasLimit, data));
+        bytes32 messageHash;
+        bytes4 appendInbox = MessageTrees.appendInbox.selector;
+        bytes32 typehash = MessageTypes.ACTION_TYPEHASH;
+        assembly ("memory-safe") {
+            // MessageTrees.appendInbox(ACTION_TYPEHASH, source, nonce, [sender, target, gasLimit, keccak256(data)]):
+            // source..gasLimit are this function's first five arguments, forwarded with one CALLDATACOPY; the payload
+            // is hashed from a copy after the call's words. No EXTCODESIZE check (predeploy); reverts bubble.
+            let p := mload(0x40)
+            mstore(p, shr(224, appendInbox))
+            mstore(add(p, 0x20), typehash)
+            calldatacopy(add(p, 0x40), 4, 0xa0)
+            calldatacopy(add(p, 0x100), data.offset, data.length)
+            mstore(add(p, 0xe0), keccak256(add(p, 0x100), data.length))
+            if iszero(call(gas(), MESSAGE_TREES, 0, add(p, 0x1c), 0xe4, 0x00, 0x20)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            messageHash := mload(0x00)
+        }
 
         uint256 previousSender;
         uint256 previousSource;
@@ -97,7 +141,13 @@ contract Messenger {
             tstore(SENDER_SLOT, previousSender)
             tstore(SOURCE_SLOT, previousSource)
         }
-        emit ActionExecuted(source, nonce, messageHash);
+        bytes32 executed = ActionExecuted.selector;
+        assembly ("memory-safe") {
+            // emit ActionExecuted(source, nonce, messageHash), its two data words built in scratch space.
+            mstore(0x00, nonce)
+            mstore(0x20, messageHash)
+            log2(0x00, 0x40, executed, source)
+        }
     }
 
     /// @notice The source-rollup account that triggered the action being executed; reverts outside an action.
@@ -114,11 +164,6 @@ contract Messenger {
     function messageSourceChainId() external view returns (uint256 source) {
         assembly { source := tload(SOURCE_SLOT) }
         if (source == 0) revert NotInAction();
-    }
-
-    /// @dev The ACTION message's four field words (docs/protocol.md): sender, target, gasLimit, keccak256(data).
-    function fields(address sender, address target, uint256 gasLimit, bytes calldata data) private pure returns (bytes32[4] memory) {
-        return [bytes32(uint256(uint160(sender))), bytes32(uint256(uint160(target))), bytes32(gasLimit), keccak256(data)];
     }
 
     function checkTarget(address target, uint256 gasLimit) private pure {
