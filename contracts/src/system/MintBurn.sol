@@ -61,6 +61,7 @@ contract MintBurn {
     ///         a replayed or skipped nonce, a source outside the set, a paused or capped token, a failing ETH payout.
     function mint(uint256 source, uint256 nonce, address token, address from, address to, uint256 amount) external {
         if (msg.sender != SystemAddresses.PROTOCOL_SENDER) revert OnlyProtocol(msg.sender);
+        from; // not read by name: it reaches MessageTrees (and the message hash) in the forwarded calldata below
         bytes32 messageHash;
         bytes4 appendInbox = MessageTrees.appendInbox.selector;
         bytes32 typehash = MessageTypes.MINT_TYPEHASH;
