@@ -127,3 +127,45 @@ contract MessageTrees {
         }
     }
 }
+
+/// @notice How MintBurn and Messenger call MessageTrees' fixed-layout appends from memory they build in assembly. A
+///         call buffer is words: [0] the selector (in its low four bytes), [1] the type hash, [2] the destination or
+///         source, then (inbox: [3] the nonce and) the four field words, which the caller writes before the call.
+///         MessageTrees is a predeploy (it has code), so the EXTCODESIZE check of a high-level call is left out; a
+///         revert bubbles with MessageTrees' revert data unchanged.
+library MessageTreesCall {
+    /// @dev SystemAddresses.MESSAGE_TREES as a number literal, which inline assembly can use.
+    uint256 private constant ADDRESS = 0x1003;
+
+    /// @dev appendOutbox(typehash, destination, fields), the fields at buffer + 0x60..0xdf. Returns the nonce, and
+    ///      leaves (nonce, messageHash) at buffer + 0x20 and + 0x40, right before the fields: from buffer + 0x20 on,
+    ///      the buffer is then the request event's data (nonce, messageHash, fields...).
+    function appendOutbox(uint256 buffer, bytes32 typehash, uint256 destination) internal returns (uint256 nonce) {
+        bytes4 selector = MessageTrees.appendOutbox.selector;
+        assembly ("memory-safe") {
+            mstore(buffer, shr(224, selector))
+            mstore(add(buffer, 0x20), typehash)
+            mstore(add(buffer, 0x40), destination)
+            if iszero(call(gas(), ADDRESS, 0, add(buffer, 0x1c), 0xc4, add(buffer, 0x20), 0x40)) {
+                returndatacopy(buffer, 0, returndatasize())
+                revert(buffer, returndatasize())
+            }
+            nonce := mload(add(buffer, 0x20))
+        }
+    }
+
+    /// @dev appendInbox(typehash, source, nonce, fields), source, nonce and the fields at buffer + 0x40..0xff (for
+    ///      MintBurn.mint and Messenger.action: their own first arguments, copied from calldata). Returns the hash.
+    function appendInbox(uint256 buffer, bytes32 typehash) internal returns (bytes32 messageHash) {
+        bytes4 selector = MessageTrees.appendInbox.selector;
+        assembly ("memory-safe") {
+            mstore(buffer, shr(224, selector))
+            mstore(add(buffer, 0x20), typehash)
+            if iszero(call(gas(), ADDRESS, 0, add(buffer, 0x1c), 0xe4, 0x00, 0x20)) {
+                returndatacopy(buffer, 0, returndatasize())
+                revert(buffer, returndatasize())
+            }
+            messageHash := mload(0x00)
+        }
+    }
+}

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {SystemAddresses, MessageTypes} from "./SystemAddresses.sol";
-import {MessageTrees} from "./MessageTrees.sol";
+import {MessageTreesCall} from "./MessageTrees.sol";
 
 /// @title The seed's GeneralSystemContract, predeployed at 0x…1002 on every rollup (docs/protocol.md).
 /// @notice Source leg: `trigger` appends an ACTION message to the outbox tree for the destination and emits
@@ -24,8 +24,6 @@ contract Messenger {
     // Transient storage slots (EIP-1153) of the message being executed; source 0 means "not in an action".
     uint256 private constant SENDER_SLOT = 0;
     uint256 private constant SOURCE_SLOT = 1;
-    /// @dev SystemAddresses.MESSAGE_TREES as a number literal, which inline assembly can use.
-    uint256 private constant MESSAGE_TREES = 0x1003;
 
     /// @notice Emitted on the source when a trigger succeeded; the sequencer delivers it as `action` on `destination`.
     ///         Only the chain id is indexed: the nonce and the message hash are unique per message, and every indexed
@@ -53,34 +51,28 @@ contract Messenger {
         external returns (uint256 nonce)
     {
         checkTarget(target, gasLimit);
-        bytes4 appendOutbox = MessageTrees.appendOutbox.selector;
-        bytes32 typehash = MessageTypes.ACTION_TYPEHASH;
+        uint256 buffer;
+        assembly ("memory-safe") {
+            // The ACTION fields after the call's header words (MessageTreesCall.appendOutbox), the payload from word 8
+            // on, its hash in word 6; the buffer is allocated, payload rounded up to whole words.
+            buffer := mload(0x40)
+            mstore(add(buffer, 0x60), caller())
+            mstore(add(buffer, 0x80), target)
+            mstore(add(buffer, 0xa0), gasLimit)
+            calldatacopy(add(buffer, 0x100), data.offset, data.length)
+            mstore(add(buffer, 0xc0), keccak256(add(buffer, 0x100), data.length))
+            mstore(0x40, add(add(buffer, 0x100), and(add(data.length, 0x1f), not(0x1f))))
+        }
+        nonce = MessageTreesCall.appendOutbox(buffer, MessageTypes.ACTION_TYPEHASH, destination);
         bytes32 requested = ActionRequested.selector;
         assembly ("memory-safe") {
-            // One buffer for the call and the event, as MintBurn's `record`: MessageTrees.appendOutbox(ACTION_TYPEHASH,
-            // destination, [sender, target, gasLimit, keccak256(data)]) starts 0x1c bytes in (selector in the low
-            // bytes of word 0, then words 1-7); the payload sits from word 8 on. MessageTrees writes (nonce,
-            // messageHash) over words 1-2; words 6-7 then become the payload's offset (0xc0) and length, so words 1..
-            // are ActionRequested's data (nonce, messageHash, sender, target, gasLimit, data) as abi.encode lays it out.
-            let p := mload(0x40)
-            mstore(p, shr(224, appendOutbox))
-            mstore(add(p, 0x20), typehash)
-            mstore(add(p, 0x40), destination)
-            mstore(add(p, 0x60), caller())
-            mstore(add(p, 0x80), target)
-            mstore(add(p, 0xa0), gasLimit)
-            calldatacopy(add(p, 0x100), data.offset, data.length)
-            mstore(add(p, 0xc0), keccak256(add(p, 0x100), data.length))
-            // MessageTrees is a predeploy (it has code): no EXTCODESIZE check; its revert data bubbles unchanged.
-            if iszero(call(gas(), MESSAGE_TREES, 0, add(p, 0x1c), 0xe4, add(p, 0x20), 0x40)) {
-                returndatacopy(p, 0, returndatasize())
-                revert(p, returndatasize())
-            }
-            nonce := mload(add(p, 0x20))
-            mstore(add(p, 0xc0), 0xc0)
-            mstore(add(p, 0xe0), data.length)
-            mstore(add(add(p, 0x100), data.length), 0) // zero the payload's padding to a whole word
-            log2(add(p, 0x20), add(0xe0, and(add(data.length, 0x1f), not(0x1f))), requested, destination)
+            // (nonce, messageHash) came back in words 1-2; with words 6-7 as the payload's offset (0xc0) and length,
+            // the buffer from word 1 on is ActionRequested's data (nonce, messageHash, sender, target, gasLimit, data)
+            // as abi.encode lays it out.
+            mstore(add(buffer, 0xc0), 0xc0)
+            mstore(add(buffer, 0xe0), data.length)
+            mstore(add(add(buffer, 0x100), data.length), 0) // zero the payload's padding to a whole word
+            log2(add(buffer, 0x20), add(0xe0, and(add(data.length, 0x1f), not(0x1f))), requested, destination)
         }
     }
 
@@ -91,23 +83,18 @@ contract Messenger {
         if (msg.sender != SystemAddresses.PROTOCOL_SENDER) revert OnlyProtocol(msg.sender);
         checkTarget(target, gasLimit);
         bytes32 messageHash;
-        bytes4 appendInbox = MessageTrees.appendInbox.selector;
-        bytes32 typehash = MessageTypes.ACTION_TYPEHASH;
-        assembly ("memory-safe") {
-            // MessageTrees.appendInbox(ACTION_TYPEHASH, source, nonce, [sender, target, gasLimit, keccak256(data)]):
-            // source..gasLimit are this function's first five arguments, forwarded with one CALLDATACOPY; the payload
-            // is hashed from a copy after the call's words. No EXTCODESIZE check (predeploy); reverts bubble.
-            let p := mload(0x40)
-            mstore(p, shr(224, appendInbox))
-            mstore(add(p, 0x20), typehash)
-            calldatacopy(add(p, 0x40), 4, 0xa0)
-            calldatacopy(add(p, 0x100), data.offset, data.length)
-            mstore(add(p, 0xe0), keccak256(add(p, 0x100), data.length))
-            if iszero(call(gas(), MESSAGE_TREES, 0, add(p, 0x1c), 0xe4, 0x00, 0x20)) {
-                returndatacopy(p, 0, returndatasize())
-                revert(p, returndatasize())
+        { // scoped: the action's own locals below would not fit the stack with this one
+            uint256 buffer;
+            assembly ("memory-safe") {
+                // MessageTrees.appendInbox's source, nonce and first three fields are this function's first five
+                // arguments: one CALLDATACOPY; the fourth field is keccak256(data), hashed from a copy after them.
+                buffer := mload(0x40)
+                calldatacopy(add(buffer, 0x40), 4, 0xa0)
+                calldatacopy(add(buffer, 0x100), data.offset, data.length)
+                mstore(add(buffer, 0xe0), keccak256(add(buffer, 0x100), data.length))
+                mstore(0x40, add(buffer, 0x100))
             }
-            messageHash := mload(0x00)
+            messageHash = MessageTreesCall.appendInbox(buffer, MessageTypes.ACTION_TYPEHASH);
         }
 
         uint256 previousSender;

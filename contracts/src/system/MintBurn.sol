@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {SystemAddresses, MessageTypes} from "./SystemAddresses.sol";
-import {MessageTrees} from "./MessageTrees.sol";
+import {MessageTreesCall} from "./MessageTrees.sol";
 import {IBridgeableToken} from "./CrossRollupToken.sol";
 
 /// @title The seed's MintBurnSystemContract, predeployed at 0x…1001 on every rollup (docs/protocol.md).
@@ -12,9 +12,6 @@ import {IBridgeableToken} from "./CrossRollupToken.sol";
 ///         through this contract's reserve (genesis balance 2^128 wei): burning moves ETH into it, minting pays from it.
 ///         Storage: slot 0 `admin`, slot 1 `registered` mapping(address => bool).
 contract MintBurn {
-    /// @dev SystemAddresses.MESSAGE_TREES as a number literal, which inline assembly can use.
-    uint256 private constant MESSAGE_TREES = 0x1003;
-
     /// @notice May register further bridgeable tokens (set in genesis).
     address public admin;
     /// @notice Bridgeable tokens besides CrossRollupToken (which always is).
@@ -62,24 +59,15 @@ contract MintBurn {
     function mint(uint256 source, uint256 nonce, address token, address from, address to, uint256 amount) external {
         if (msg.sender != SystemAddresses.PROTOCOL_SENDER) revert OnlyProtocol(msg.sender);
         from; // not read by name: it reaches MessageTrees (and the message hash) in the forwarded calldata below
-        bytes32 messageHash;
-        bytes4 appendInbox = MessageTrees.appendInbox.selector;
-        bytes32 typehash = MessageTypes.MINT_TYPEHASH;
+        uint256 buffer;
         assembly ("memory-safe") {
-            // MessageTrees.appendInbox(MINT_TYPEHASH, source, nonce, [token, from, to, amount]): after the type hash
-            // its arguments are this function's six, in the same order, so one CALLDATACOPY forwards them (the selector
-            // sits in the low bytes of the first word). MessageTrees is a predeploy (it has code), so the EXTCODESIZE
-            // check of a high-level call is left out; its revert data bubbles unchanged.
-            let p := mload(0x40)
-            mstore(p, shr(224, appendInbox))
-            mstore(add(p, 0x20), typehash)
-            calldatacopy(add(p, 0x40), 4, 0xc0)
-            if iszero(call(gas(), MESSAGE_TREES, 0, add(p, 0x1c), 0xe4, 0x00, 0x20)) {
-                returndatacopy(p, 0, returndatasize())
-                revert(p, returndatasize())
-            }
-            messageHash := mload(0x00)
+            // MessageTrees.appendInbox's arguments after the type hash are this function's six, in the same order:
+            // one CALLDATACOPY puts them in the call buffer (MessageTreesCall), which is allocated.
+            buffer := mload(0x40)
+            calldatacopy(add(buffer, 0x40), 4, 0xc0)
+            mstore(0x40, add(buffer, 0x100))
         }
+        bytes32 messageHash = MessageTreesCall.appendInbox(buffer, MessageTypes.MINT_TYPEHASH);
         if (token == address(0)) {
             bool paid;
             // A bare CALL: the recipient's return data is copied only when the payout failed (below).
@@ -111,30 +99,22 @@ contract MintBurn {
     }
 
     /// @dev Appends the MINT message to the outbox for `destination` and emits MintRequested. One buffer serves both:
-    ///      the call MessageTrees.appendOutbox(MINT_TYPEHASH, destination, [token, from, to, amount]) starts 0x1c bytes
-    ///      in (its selector in the low bytes of word 0, then words 1-6), MessageTrees writes (nonce, messageHash) over
-    ///      words 1 and 2, and words 1-6 are then exactly MintRequested's data (nonce, messageHash, token, from, to,
-    ///      amount). MessageTrees is a predeploy (it has code): no EXTCODESIZE check; its revert data bubbles.
+    ///      the fields go after the call's header words (MessageTreesCall.appendOutbox), MessageTrees returns (nonce,
+    ///      messageHash) right before them, and the six words from buffer + 0x20 are then MintRequested's data
+    ///      (nonce, messageHash, token, from, to, amount).
     function record(address token, uint256 amount, uint256 destination, address to) private returns (uint256 nonce) {
-        bytes4 appendOutbox = MessageTrees.appendOutbox.selector;
-        bytes32 typehash = MessageTypes.MINT_TYPEHASH;
-        bytes32 requested = MintRequested.selector;
+        uint256 buffer;
         assembly ("memory-safe") {
-            let p := mload(0x40)
-            mstore(p, shr(224, appendOutbox))
-            mstore(add(p, 0x20), typehash)
-            mstore(add(p, 0x40), destination)
-            mstore(add(p, 0x60), token)
-            mstore(add(p, 0x80), caller())
-            mstore(add(p, 0xa0), to)
-            mstore(add(p, 0xc0), amount)
-            if iszero(call(gas(), MESSAGE_TREES, 0, add(p, 0x1c), 0xc4, add(p, 0x20), 0x40)) {
-                returndatacopy(p, 0, returndatasize())
-                revert(p, returndatasize())
-            }
-            nonce := mload(add(p, 0x20))
-            log2(add(p, 0x20), 0xc0, requested, destination)
+            buffer := mload(0x40)
+            mstore(add(buffer, 0x60), token)
+            mstore(add(buffer, 0x80), caller())
+            mstore(add(buffer, 0xa0), to)
+            mstore(add(buffer, 0xc0), amount)
+            mstore(0x40, add(buffer, 0xe0))
         }
+        nonce = MessageTreesCall.appendOutbox(buffer, MessageTypes.MINT_TYPEHASH, destination);
+        bytes32 requested = MintRequested.selector;
+        assembly ("memory-safe") { log2(add(buffer, 0x20), 0xc0, requested, destination) }
     }
 
     /// @dev The last call's return data as `bytes` (for EthPayoutFailed; only on the failure path).
