@@ -4,10 +4,38 @@ using Nethereum.Util;
 
 namespace Lockstep.Evm.Tests;
 
+/// <summary>What both KECCAK256 memos are checked with: an independent Keccak and the opcode run twice.</summary>
+internal static class KeccakMemoCheck
+{
+    public static Hash256 Oracle(byte[] input) => new(Sha3Keccack.Current.CalculateHash(input));
+
+    /// <summary>Every answer of <paramref name="compute"/> equals the oracle's, over three passes (forwards, backwards, forwards).</summary>
+    public static void EveryAnswerIsTheOracles(Func<byte[], Hash256> compute, List<byte[]> inputs)
+    {
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (byte[] input in inputs)
+                Assert.Equal(Oracle(input), compute(input));
+            inputs.Reverse();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="code"/> (two KECCAK256 of the same memory, both words returned) and checks both words are the
+    /// oracle's hash of <paramref name="input"/>.
+    /// </summary>
+    public static void OpcodeTwiceGivesTheOracleHash(byte[] code, byte[] input)
+    {
+        var (result, _) = EvmHarness.Run(code, 100_000);
+        Assert.True(result.Success);
+        byte[] expected = Oracle(input).ToArray();
+        Assert.Equal([.. expected, .. expected], result.Output);
+    }
+}
+
 /// <summary>The KECCAK256 memo for 64-byte inputs (<see cref="SlotHashCache"/>) against an independent Keccak.</summary>
 public class SlotHashCacheTests
 {
-    private static Hash256 Oracle(byte[] input) => new(Sha3Keccack.Current.CalculateHash(input));
 
     [Fact]
     public void ZeroSubtreeHashesMatchTheSolidityConstants()
@@ -48,12 +76,7 @@ public class SlotHashCacheTests
             nearMiss[random.Next(64)] ^= (byte)(1 << random.Next(8));
             inputs.Add(nearMiss);
         }
-        for (int round = 0; round < 3; round++)
-        {
-            foreach (byte[] input in inputs)
-                Assert.Equal(Oracle(input), cache.Compute(input));
-            inputs.Reverse();
-        }
+        KeccakMemoCheck.EveryAnswerIsTheOracles(input => cache.Compute(input), inputs);
     }
 
     [Fact]
@@ -62,12 +85,9 @@ public class SlotHashCacheTests
         // mstore(0, 7); mstore(32, 1); keccak256(0, 64) twice; return both words.
         byte[] code = EvmHarness.Code(
             "6007600052" + "6001602052" + "60406000" + "20" + "604052" + "60406000" + "20" + "606052" + "60406040" + "f3");
-        var (result, _) = EvmHarness.Run(code, 100_000);
-        Assert.True(result.Success);
         var input = new byte[64];
         input[31] = 7;
         input[63] = 1;
-        byte[] expected = Oracle(input).ToArray();
-        Assert.Equal([.. expected, .. expected], result.Output);
+        KeccakMemoCheck.OpcodeTwiceGivesTheOracleHash(code, input);
     }
 }
