@@ -22,7 +22,8 @@ namespace Lockstep.Benchmarks;
 /// <see cref="StateAccounts"/> gives every rollup that many more accounts in genesis: 0 is a fresh devnet; 100,000 is a
 /// small production rollup, whose state trie makes every account update dearer (a transfer updates two accounts of its
 /// rollup, a pair one on each side: the same two updates as one transfer). The interleaved flow
-/// (<c>-- pair-cost</c>, <see cref="Flows.PairCostFlow"/>) measures the ratio with both workloads in one process.
+/// (<c>-- pair-cost</c>, <see cref="Flows.PairCostFlow"/>) measures the ratio with both workloads in one process, for
+/// several state sizes.
 /// </summary>
 [Config(typeof(InProcessConfig))]
 public class SuperblockBenchmarks
@@ -50,8 +51,11 @@ public class SuperblockBenchmarks
     [Params("transfer", "pair")]
     public string Workload { get; set; } = "transfer";
 
-    /// <summary>Accounts in each rollup's genesis besides the senders and the system contracts.</summary>
-    [Params(0, 100_000)]
+    /// <summary>
+    /// Accounts in each rollup's genesis besides the senders and the system contracts (0: a fresh devnet). Not a
+    /// BenchmarkDotNet parameter: a 100,000-account genesis per rollup takes about a second to prepare, before every
+    /// iteration; the pair-cost flow sweeps state sizes with both workloads in one process.
+    /// </summary>
     public int StateAccounts { get; set; }
 
     /// <summary>User transactions per rollup.</summary>
