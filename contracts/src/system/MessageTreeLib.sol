@@ -35,15 +35,9 @@ library MessageTreeLib {
     /// @notice MAX_LEAVES leaves are stored.
     error TreeFull();
 
-    /// @notice Appends `leaf` and returns its index (the message nonce). The root slot becomes keccak256(root ++ leaf)
-    ///         until `fold` replaces it with the Merkle root.
-    function append(Tree storage tree, bytes32 leaf) internal returns (uint256 index) {
-        index = tree.count;
-        appendAt(tree, index, leaf);
-    }
-
-    /// @notice `append` for a caller that has just read `index` = tree.count (the nonce it hashed into `leaf`), so the
-    ///         count slot is not read twice on the hot legs.
+    /// @notice Appends `leaf` as leaf number `index`, which the caller has just read from tree.count (the nonce it
+    ///         hashed into `leaf`; taken as an argument so the count slot is not read twice on the hot legs). The root
+    ///         slot becomes keccak256(root ++ leaf) until `fold` replaces it with the Merkle root.
     function appendAt(Tree storage tree, uint256 index, bytes32 leaf) internal {
         if (index >= MAX_LEAVES) revert TreeFull();
         unchecked { tree.count = index + 1; } // index < MAX_LEAVES: no overflow check needed
