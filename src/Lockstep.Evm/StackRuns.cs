@@ -18,11 +18,14 @@ public struct StackRun
     public int OutCount;
     /// <summary><see cref="OutCount"/> - <see cref="InCount"/>: the change of the stack height.</summary>
     public int SpDelta;
-    /// <summary>First entry of this run in <see cref="StackRuns.Moves"/> (a pair of ints per move).</summary>
+    /// <summary>
+    /// First entry of this run in the list of moves built during the analysis (a pair of ints per move); the interpreter
+    /// reads the moves right after the run in <see cref="StackRuns.Packed"/>.
+    /// </summary>
     public int MoveStart;
     /// <summary>Number of item moves.</summary>
     public int MoveCount;
-    /// <summary>First entry of this run in <see cref="StackRuns.ConstantWrites"/> (a pair of ints per write).</summary>
+    /// <summary>First entry of this run in the list of constant writes built during the analysis (a pair of ints per write).</summary>
     public int ConstantStart;
     /// <summary>Number of constant writes (applied after the moves).</summary>
     public int ConstantCount;
@@ -103,8 +106,6 @@ public sealed unsafe class StackRuns
     private readonly byte[] _code;
     private readonly int[] _runAt;
     private readonly StackRun[] _runs;
-    private readonly int[] _moves;
-    private readonly int[] _constantWrites;
     private readonly UInt256[] _constants;
     private readonly byte[] _packed;
 
@@ -114,21 +115,14 @@ public sealed unsafe class StackRuns
     public int* RunAt { get; }
     /// <summary>
     /// Every run as the interpreter reads it (pinned): at <see cref="RunAt"/>[pc], the <see cref="StackRun"/>, then its
-    /// <see cref="StackRun.MoveCount"/> moves (destination, source byte offsets: 8 bytes each), then its
-    /// <see cref="StackRun.ConstantCount"/> constant writes (destination byte offset, 4 bytes of padding, the 32-byte
-    /// value: 40 bytes each). Records are 8-byte aligned.
+    /// <see cref="StackRun.MoveCount"/> moves in the order they must run (destination, source: byte offsets from the top
+    /// item before the run, 8 bytes each), then its <see cref="StackRun.ConstantCount"/> constant writes (destination
+    /// byte offset, 4 bytes of padding, the 32-byte value: 40 bytes each). Records are 8-byte aligned.
     /// </summary>
     public byte* Packed { get; }
     /// <summary>The runs, in code order (pinned; the interpreter reads <see cref="Packed"/>).</summary>
     public StackRun* Runs { get; }
-    /// <summary>
-    /// Item moves of all runs (pinned): pairs (destination, source) of byte offsets from the top item before the run,
-    /// in the order they must run.
-    /// </summary>
-    public int* Moves { get; }
-    /// <summary>Constant writes of all runs (pinned): pairs (destination byte offset from the top item, constant index).</summary>
-    public int* ConstantWrites { get; }
-    /// <summary>PUSH constants of all runs (pinned).</summary>
+    /// <summary>PUSH constants of all runs (pinned; a jump destination or condition that is a constant is read here).</summary>
     public UInt256* Constants { get; }
     /// <summary>Number of runs.</summary>
     public int Count { get; }
@@ -280,10 +274,6 @@ public sealed unsafe class StackRuns
         Count = runs.Count;
         _runs = GC.AllocateArray<StackRun>(Math.Max(runs.Count, 1), pinned: true);
         runs.CopyTo(_runs);
-        _moves = GC.AllocateArray<int>(Math.Max(moves.Count, 2), pinned: true);
-        moves.CopyTo(_moves);
-        _constantWrites = GC.AllocateArray<int>(Math.Max(constantWrites.Count, 2), pinned: true);
-        constantWrites.CopyTo(_constantWrites);
         _constants = GC.AllocateArray<UInt256>(Math.Max(constants.Count, 1), pinned: true);
         constants.CopyTo(_constants);
         _packed = Pack(runs, runStarts, moves, constantWrites, constants, _runAt);
@@ -291,8 +281,6 @@ public sealed unsafe class StackRuns
         Code = (byte*)Unsafe.AsPointer(ref _code[0]);
         RunAt = (int*)Unsafe.AsPointer(ref _runAt[0]);
         Runs = (StackRun*)Unsafe.AsPointer(ref _runs[0]);
-        Moves = (int*)Unsafe.AsPointer(ref _moves[0]);
-        ConstantWrites = (int*)Unsafe.AsPointer(ref _constantWrites[0]);
         Constants = (UInt256*)Unsafe.AsPointer(ref _constants[0]);
     }
 
